@@ -1,0 +1,64 @@
+package dev.mooring.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * The one place that turns resources into JSON or YAML and back. Strict on input: an unknown
+ * field is an error, never silently dropped (it would be a setting the user believes is applied).
+ */
+public final class ResourceCodec {
+    public static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+    public static final ObjectMapper YAML = configure(YAMLMapper.builder(
+            YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).build());
+
+    private ResourceCodec() {
+    }
+
+    private static ObjectMapper configure(ObjectMapper m) {
+        m.registerModule(new JavaTimeModule());
+        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        m.enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+        m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        m.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100).build());
+        return m;
+    }
+
+    public static String toJson(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static <T> T fromJson(String json, Class<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON does not parse as " + type.getSimpleName(), e);
+        }
+    }
+
+    public static <T> T convert(JsonNode node, Class<T> type) throws JsonProcessingException {
+        return JSON.treeToValue(node, type);
+    }
+
+    /** A deep copy through JSON, so callers never share mutable state. */
+    @SuppressWarnings("unchecked")
+    public static <T> T copy(T o) {
+        return (T) fromJson(toJson(o), o.getClass());
+    }
+}

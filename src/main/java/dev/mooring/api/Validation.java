@@ -1,0 +1,385 @@
+package dev.mooring.api;
+
+import dev.mooring.api.ApiException.FieldError;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a resource before anything is stored and names every offending field by its path.
+ * Runs on every write path (REST, apply, later CRDs and Git), so a bad value never reaches the
+ * store or an engine.
+ */
+public final class Validation {
+    public static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern NAME_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
+    private static final Pattern DOMAIN = Pattern.compile("(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?");
+    private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
+    private static final Pattern DIGEST = Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
+    private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    private static final Pattern CIDR = Pattern.compile("[0-9a-fA-F.:]+/\\d{1,3}");
+    private static final Pattern ENV_NAME = Pattern.compile("[^=\\s][^=]*");
+    private static final Pattern SIGNAL = Pattern.compile("(SIG)?[A-Z0-9+-]+|\\d+");
+    static final Set<String> RESTART_POLICIES = Set.of("no", "always", "unless-stopped", "on-failure");
+    static final Set<String> DESIRED_STATES = Set.of("Running", "Stopped");
+    static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
+    static final Set<String> RECLAIM_POLICIES = Set.of("Retain", "Delete");
+
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private Validation() {
+    }
+
+    /** All problems of the resource; empty when it is valid. */
+    public static List<FieldError> validate(MooringResource<?, ?> r) {
+        Validation v = new Validation();
+        v.metadata(r);
+        if (r.getSpec() == null) {
+            v.error("spec", "is required");
+        } else if (r instanceof App app) {
+            v.app(app.getSpec());
+        } else if (r instanceof Network n) {
+            v.network(n.getSpec());
+        } else if (r instanceof Volume vol) {
+            v.volume(vol.getSpec());
+        }
+        return v.errors;
+    }
+
+    private void error(String field, String message) {
+        errors.add(new FieldError(field, message));
+    }
+
+    private void metadata(MooringResource<?, ?> r) {
+        var m = r.getMetadata();
+        if (m == null) {
+            error("metadata", "is required");
+            return;
+        }
+        if (m.getAdditionalProperties() != null) {
+            m.getAdditionalProperties().keySet().forEach(k -> error("metadata." + k, "unknown field"));
+        }
+        dnsLabel("metadata.name", m.getName(), true);
+        dnsLabel("metadata.namespace", m.getNamespace(), true);
+        labels("metadata.labels", m.getLabels());
+        if (m.getAnnotations() != null) {
+            m.getAnnotations().keySet().forEach(k -> {
+                if (!LABEL_KEY.matcher(k).matches() || k.length() > 253) {
+                    error("metadata.annotations." + k, "is not a valid annotation key");
+                }
+            });
+        }
+        if (m.getName() != null && m.getNamespace() != null && m.getNamespace().length() + m.getName().length() > 200) {
+            error("metadata.name", "namespace and name together must be at most 200 characters");
+        }
+    }
+
+    private void labels(String field, Map<String, String> labels) {
+        if (labels == null) {
+            return;
+        }
+        labels.forEach((k, v) -> {
+            if (k == null || !LABEL_KEY.matcher(k).matches() || k.length() > 253) {
+                error(field + "." + k, "is not a valid label key (letters, digits, '-', '_', '.', optional DNS prefix and '/')");
+            }
+            if (v != null && v.length() > 63 && field.startsWith("metadata")) {
+                error(field + "." + k, "value must be at most 63 characters");
+            }
+        });
+    }
+
+    private void dnsLabel(String field, String value, boolean required) {
+        if (value == null || value.isEmpty()) {
+            if (required) {
+                error(field, "is required");
+            }
+            return;
+        }
+        if (value.length() > 63 || !DNS1123_LABEL.matcher(value).matches()) {
+            error(field, "\"" + value + "\" is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)");
+        }
+    }
+
+    private void app(AppSpec s) {
+        if (s.image == null || s.image.isBlank()) {
+            error("spec.image", "is required");
+        } else if (!isImageReference(s.image)) {
+            error("spec.image", "\"" + s.image + "\" is not a valid image reference (like nginx:1.27, registry:5000/team/app@sha256:...)");
+        }
+        if (s.replicas != null && s.replicas < 0) {
+            error("spec.replicas", "must be 0 or more, was " + s.replicas);
+        }
+        if (s.env != null) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < s.env.size(); i++) {
+                AppSpec.EnvVar e = s.env.get(i);
+                if (e == null || e.name == null || !ENV_NAME.matcher(e.name).matches()) {
+                    error("spec.env[" + i + "].name", "is required and may not contain '=' or start with a space");
+                } else if (!seen.add(e.name)) {
+                    error("spec.env[" + i + "].name", "\"" + e.name + "\" is set twice");
+                }
+            }
+        }
+        if (s.workingDir != null && !s.workingDir.startsWith("/")) {
+            error("spec.workingDir", "must be an absolute path");
+        }
+        ports(s);
+        mounts(s);
+        networks(s);
+        labels("spec.labels", s.labels);
+        if (s.labels != null) {
+            s.labels.keySet().stream().filter(k -> k.startsWith(Labels.PREFIX))
+                    .forEach(k -> error("spec.labels." + k, "the prefix " + Labels.PREFIX + " is reserved for Mooring"));
+        }
+        oneOf("spec.restartPolicy", s.restartPolicy, RESTART_POLICIES);
+        oneOf("spec.desiredState", s.desiredState, DESIRED_STATES);
+        if (s.healthcheck != null) {
+            AppSpec.Healthcheck h = s.healthcheck;
+            if (h.test == null || h.test.isEmpty()) {
+                error("spec.healthcheck.test", "is required, like [\"CMD-SHELL\", \"wget -q -O- http://127.0.0.1/\"]");
+            }
+            duration("spec.healthcheck.interval", h.interval);
+            duration("spec.healthcheck.timeout", h.timeout);
+            duration("spec.healthcheck.startPeriod", h.startPeriod);
+            if (h.retries != null && h.retries < 0) {
+                error("spec.healthcheck.retries", "must be 0 or more");
+            }
+        }
+        if (s.resources != null) {
+            if (s.resources.cpus != null) {
+                parse("spec.resources.cpus", () -> Quantities.nanoCpus(s.resources.cpus));
+            }
+            if (s.resources.memory != null) {
+                parse("spec.resources.memory", () -> {
+                    if (Quantities.bytes(s.resources.memory) < 6 * 1024 * 1024) {
+                        throw new IllegalArgumentException("must be at least 6Mi (Docker's minimum)");
+                    }
+                });
+            }
+        }
+        duration("spec.stopGracePeriod", s.stopGracePeriod);
+        if (s.stopSignal != null && !SIGNAL.matcher(s.stopSignal).matches()) {
+            error("spec.stopSignal", "\"" + s.stopSignal + "\" is not a signal name like SIGTERM or a number");
+        }
+        dnsLabel("spec.engine", s.engine, false);
+    }
+
+    private void ports(AppSpec s) {
+        if (s.ports == null) {
+            return;
+        }
+        Set<String> bound = new HashSet<>();
+        for (int i = 0; i < s.ports.size(); i++) {
+            AppSpec.PortSpec p = s.ports.get(i);
+            String f = "spec.ports[" + i + "]";
+            if (p == null) {
+                error(f, "is empty");
+                continue;
+            }
+            if (p.containerPort == null) {
+                error(f + ".containerPort", "is required");
+            } else if (p.containerPort < 1 || p.containerPort > 65535) {
+                error(f + ".containerPort", "must be between 1 and 65535, was " + p.containerPort);
+            }
+            if (p.hostPort != null && (p.hostPort < 1 || p.hostPort > 65535)) {
+                error(f + ".hostPort", "must be between 1 and 65535, was " + p.hostPort);
+            }
+            oneOf(f + ".protocol", p.protocol, PROTOCOLS);
+            if (p.hostIP != null && !isIp(p.hostIP)) {
+                error(f + ".hostIP", "\"" + p.hostIP + "\" is not an IP address");
+            }
+            if (p.hostPort != null) {
+                String key = (p.hostIP == null ? "0.0.0.0" : p.hostIP) + ":" + p.hostPort + "/" + (p.protocol == null ? "tcp" : p.protocol);
+                if (!bound.add(key)) {
+                    error(f + ".hostPort", key + " is published twice");
+                }
+                if (s.replicas != null && s.replicas > 1) {
+                    error(f + ".hostPort", "a fixed host port can be bound by one replica only, but replicas is " + s.replicas
+                            + "; leave hostPort empty for an ephemeral port per replica");
+                }
+            }
+        }
+    }
+
+    private void mounts(AppSpec s) {
+        if (s.volumes == null) {
+            return;
+        }
+        Set<String> paths = new HashSet<>();
+        for (int i = 0; i < s.volumes.size(); i++) {
+            AppSpec.VolumeMount m = s.volumes.get(i);
+            String f = "spec.volumes[" + i + "]";
+            if (m == null) {
+                error(f, "is empty");
+                continue;
+            }
+            if (m.mountPath == null || !m.mountPath.startsWith("/")) {
+                error(f + ".mountPath", "is required and must be an absolute path");
+            } else if (!paths.add(m.mountPath)) {
+                error(f + ".mountPath", m.mountPath + " is mounted twice");
+            }
+            int sources = (m.volume != null ? 1 : 0) + (m.hostPath != null ? 1 : 0) + (m.tmpfs != null ? 1 : 0);
+            if (sources != 1) {
+                error(f, "needs exactly one of volume, hostPath or tmpfs");
+            }
+            if (m.volume != null) {
+                dnsLabel(f + ".volume", m.volume, true);
+            }
+            if (m.hostPath != null && !m.hostPath.startsWith("/")) {
+                error(f + ".hostPath", "must be an absolute path");
+            }
+            if (m.tmpfs != null && m.tmpfs.size != null) {
+                parse(f + ".tmpfs.size", () -> Quantities.bytes(m.tmpfs.size));
+            }
+        }
+    }
+
+    private void networks(AppSpec s) {
+        if (s.networks == null) {
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < s.networks.size(); i++) {
+            AppSpec.NetworkAttachment n = s.networks.get(i);
+            String f = "spec.networks[" + i + "]";
+            if (n == null) {
+                error(f, "is empty");
+                continue;
+            }
+            dnsLabel(f + ".name", n.name, true);
+            if (n.name != null && !names.add(n.name)) {
+                error(f + ".name", "network " + n.name + " is listed twice");
+            }
+            if (n.aliases != null) {
+                for (int j = 0; j < n.aliases.size(); j++) {
+                    String a = n.aliases.get(j);
+                    if (a == null || a.isBlank() || a.length() > 253 || !DOMAIN.matcher(a).matches()) {
+                        error(f + ".aliases[" + j + "]", "\"" + a + "\" is not a host name");
+                    }
+                }
+            }
+        }
+    }
+
+    private void network(NetworkSpec s) {
+        if (s.driver != null && !s.driver.matches("[a-zA-Z0-9][a-zA-Z0-9_./:-]*")) {
+            error("spec.driver", "\"" + s.driver + "\" is not a driver name");
+        }
+        if (s.subnet != null && !isCidr(s.subnet)) {
+            error("spec.subnet", "\"" + s.subnet + "\" is not a CIDR like 10.42.0.0/24");
+        }
+        if (s.gateway != null) {
+            if (!isIp(s.gateway)) {
+                error("spec.gateway", "\"" + s.gateway + "\" is not an IP address");
+            } else if (s.subnet == null) {
+                error("spec.gateway", "needs spec.subnet");
+            }
+        }
+        labels("spec.labels", s.labels);
+        dnsLabel("spec.engine", s.engine, false);
+    }
+
+    private void volume(VolumeSpec s) {
+        if (s.driver != null && !s.driver.matches("[a-zA-Z0-9][a-zA-Z0-9_./:-]*")) {
+            error("spec.driver", "\"" + s.driver + "\" is not a driver name");
+        }
+        oneOf("spec.reclaimPolicy", s.reclaimPolicy, RECLAIM_POLICIES);
+        labels("spec.labels", s.labels);
+        dnsLabel("spec.engine", s.engine, false);
+    }
+
+    private void oneOf(String field, String value, Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            error(field, "\"" + value + "\" is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+        }
+    }
+
+    private void duration(String field, String value) {
+        if (value != null) {
+            parse(field, () -> Quantities.duration(value));
+        }
+    }
+
+    private void parse(String field, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            error(field, e.getMessage());
+        }
+    }
+
+    private static boolean isIp(String s) {
+        if (!s.matches("[0-9a-fA-F.:]+")) {
+            return false; // no DNS lookups: only literal addresses
+        }
+        try {
+            InetAddress.getByName(s);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean isCidr(String s) {
+        if (!CIDR.matcher(s).matches()) {
+            return false;
+        }
+        String[] parts = s.split("/");
+        int bits = Integer.parseInt(parts[1]);
+        return isIp(parts[0]) && bits <= (parts[0].contains(":") ? 128 : 32);
+    }
+
+    /** Docker's reference grammar: [domain[:port]/]name[:tag][@digest], name components lowercase. */
+    public static boolean isImageReference(String ref) {
+        if (ref.length() > 4096 || ref.chars().anyMatch(Character::isWhitespace)) {
+            return false;
+        }
+        String rest = ref;
+        int at = rest.indexOf('@');
+        if (at >= 0) {
+            if (!DIGEST.matcher(rest.substring(at + 1)).matches()) {
+                return false;
+            }
+            rest = rest.substring(0, at);
+        }
+        int slash = rest.lastIndexOf('/');
+        int colon = rest.lastIndexOf(':');
+        if (colon > slash) {
+            if (!TAG.matcher(rest.substring(colon + 1)).matches()) {
+                return false;
+            }
+            rest = rest.substring(0, colon);
+        }
+        String[] parts = rest.split("/", -1);
+        int first = 0;
+        if (parts.length > 1 && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"))) {
+            if (!DOMAIN.matcher(parts[0]).matches()) {
+                return false;
+            }
+            first = 1;
+        }
+        if (first >= parts.length) {
+            return false;
+        }
+        for (int i = first; i < parts.length; i++) {
+            if (!NAME_COMPONENT.matcher(parts[i]).matches()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Convenience for callers that want to throw: 422 naming every field. */
+    public static void require(MooringResource<?, ?> r, Consumer<List<FieldError>> onErrors) {
+        List<FieldError> e = validate(r);
+        if (!e.isEmpty()) {
+            onErrors.accept(e);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.mooring.control;
+
+/**
+ * One per kind. Receives only the key and reads the whole desired and observed state itself.
+ * Returns what should happen next; an ordinary exception is retried with backoff, a
+ * {@link TerminalException} is not retried until the resource changes.
+ */
+public interface Reconciler {
+    String kind();
+
+    Result reconcile(ResourceKey key) throws Exception;
+}

@@ -1,0 +1,464 @@
+package dev.mooring.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.TmpfsOptions;
+import dev.mooring.api.Labels;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Docker engine, as the rest of Mooring sees it: a handful of calls in Mooring's own types.
+ * Every call is counted by operation ({@code mooring.docker.api.calls}). Streams (events, logs)
+ * go through a second client without a response timeout.
+ */
+public class DockerEngine {
+    private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"(.*)\"");
+
+    private final String name;
+    private final String host;
+    private final DockerClient client;
+    private final DockerClient streams;
+    private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public DockerEngine(String name, String host, DockerClient client, DockerClient streams, MeterRegistry meters) {
+        this.name = name;
+        this.host = host;
+        this.client = client;
+        this.streams = streams;
+        this.meters = meters;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    // ---- containers --------------------------------------------------------------------
+
+    /** All containers (running or not) carrying every given label. */
+    public List<ObservedContainer> listContainers(Map<String, String> labels) {
+        List<Container> found = call("container.list", () -> client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+        List<ObservedContainer> out = new ArrayList<>(found.size());
+        for (Container c : found) {
+            String cname = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+            Set<String> nets = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null
+                    ? Set.of() : new HashSet<>(c.getNetworkSettings().getNetworks().keySet());
+            out.add(new ObservedContainer(c.getId(), cname, c.getLabels() == null ? Map.of() : c.getLabels(),
+                    c.getState(), ObservedContainer.healthFromStatus(c.getStatus()), nets,
+                    c.getCreated() == null ? 0 : c.getCreated(), c.getImageId(), c.getStatus()));
+        }
+        return out;
+    }
+
+    /** Creates (does not start) a container and attaches it to all its networks; returns its id. */
+    public String createContainer(ContainerSpec spec) {
+        String id;
+        try {
+            id = call("container.create", () -> build(spec).exec().getId());
+        } catch (EngineException e) {
+            if (!e.notFound() || !e.getMessage().toLowerCase().contains("image")) {
+                throw e;
+            }
+            pull(spec.image());
+            id = call("container.create", () -> build(spec).exec().getId());
+        }
+        for (int i = 1; i < spec.networks().size(); i++) {
+            ContainerSpec.NetworkAttach n = spec.networks().get(i);
+            String cid = id;
+            call("network.connect", () -> client.connectToNetworkCmd().withNetworkId(n.network()).withContainerId(cid)
+                    .withContainerNetwork(new ContainerNetwork().withAliases(n.aliases())).exec());
+        }
+        return id;
+    }
+
+    private CreateContainerCmd build(ContainerSpec spec) {
+        CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name()).withLabels(spec.labels());
+        if (spec.command() != null) {
+            cmd.withCmd(spec.command());
+        }
+        if (spec.entrypoint() != null) {
+            cmd.withEntrypoint(spec.entrypoint());
+        }
+        cmd.withEnv(spec.env());
+        if (spec.workingDir() != null) {
+            cmd.withWorkingDir(spec.workingDir());
+        }
+        if (spec.user() != null) {
+            cmd.withUser(spec.user());
+        }
+        if (spec.stopSignal() != null) {
+            cmd.withStopSignal(spec.stopSignal());
+        }
+        if (spec.stopTimeoutSeconds() != null) {
+            cmd.withStopTimeout(spec.stopTimeoutSeconds());
+        }
+        HostConfig hc = HostConfig.newHostConfig();
+        if (!spec.ports().isEmpty()) {
+            Ports bindings = new Ports();
+            List<ExposedPort> exposed = new ArrayList<>();
+            for (ContainerSpec.PortBinding p : spec.ports()) {
+                ExposedPort ep = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
+                exposed.add(ep);
+                if (p.hostPort() != null || p.hostIp() != null) {
+                    bindings.bind(ep, new Ports.Binding(p.hostIp(), p.hostPort() == null ? null : p.hostPort().toString()));
+                }
+            }
+            cmd.withExposedPorts(exposed);
+            hc.withPortBindings(bindings);
+        }
+        List<Mount> mounts = new ArrayList<>();
+        for (ContainerSpec.MountSpec m : spec.mounts()) {
+            Mount mount = new Mount().withTarget(m.target()).withReadOnly(m.readOnly());
+            switch (m.type()) {
+                case "volume" -> mount.withType(MountType.VOLUME).withSource(m.source());
+                case "bind" -> mount.withType(MountType.BIND).withSource(m.source());
+                case "tmpfs" -> {
+                    mount.withType(MountType.TMPFS);
+                    if (m.tmpfsSizeBytes() != null) {
+                        mount.withTmpfsOptions(new TmpfsOptions().withSizeBytes(m.tmpfsSizeBytes()));
+                    }
+                }
+                default -> throw new IllegalArgumentException("mount type " + m.type());
+            }
+            mounts.add(mount);
+        }
+        if (!mounts.isEmpty()) {
+            hc.withMounts(mounts);
+        }
+        if (!spec.networks().isEmpty()) {
+            hc.withNetworkMode(spec.networks().get(0).network());
+            List<String> aliases = spec.networks().get(0).aliases();
+            if (aliases != null && !aliases.isEmpty()) {
+                cmd.withAliases(aliases);
+            }
+        }
+        if (spec.nanoCpus() != null) {
+            hc.withNanoCPUs(spec.nanoCpus());
+        }
+        if (spec.memoryBytes() != null) {
+            hc.withMemory(spec.memoryBytes());
+        }
+        hc.withRestartPolicy(switch (spec.restartPolicy()) {
+            case "no" -> RestartPolicy.noRestart();
+            case "always" -> RestartPolicy.alwaysRestart();
+            case "on-failure" -> RestartPolicy.onFailureRestart(0);
+            default -> RestartPolicy.unlessStoppedRestart();
+        });
+        cmd.withHostConfig(hc);
+        if (spec.healthcheck() != null) {
+            ContainerSpec.HealthSpec h = spec.healthcheck();
+            cmd.withHealthcheck(new HealthCheck().withTest(h.test()).withInterval(h.intervalNanos())
+                    .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()));
+        }
+        return cmd;
+    }
+
+    public void pull(String image) {
+        call("image.pull", () -> {
+            try {
+                client.pullImageCmd(image).start().awaitCompletion(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pulling " + image, e);
+            }
+            return null;
+        });
+    }
+
+    public void startContainer(String id) {
+        try {
+            call("container.start", () -> client.startContainerCmd(id).exec());
+        } catch (EngineException e) {
+            if (e.httpStatus != 304) {
+                throw e;
+            }
+        }
+    }
+
+    public void stopContainer(String id, Integer timeoutSeconds) {
+        try {
+            call("container.stop", () -> {
+                var cmd = client.stopContainerCmd(id);
+                if (timeoutSeconds != null) {
+                    cmd.withTimeout(timeoutSeconds);
+                }
+                return cmd.exec();
+            });
+        } catch (EngineException e) {
+            if (e.httpStatus != 304 && !e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    public void removeContainer(String id) {
+        try {
+            call("container.remove", () -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec());
+        } catch (EngineException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    public void renameContainer(String id, String newName) {
+        call("container.rename", () -> client.renameContainerCmd(id).withName(newName).exec());
+    }
+
+    /**
+     * Streams a container's output to the consumer as docker logs gives it, until the stream ends
+     * (or, with follow, until the returned handle is closed).
+     */
+    public Closeable logs(String containerId, Integer tail, Integer sinceEpochSeconds, boolean follow, boolean timestamps,
+                          Consumer<byte[]> out, Runnable onEnd) {
+        var cmd = streams.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                .withFollowStream(follow).withTimestamps(timestamps);
+        if (tail != null) {
+            cmd.withTail(tail);
+        }
+        if (sinceEpochSeconds != null) {
+            cmd.withSince(sinceEpochSeconds);
+        }
+        count("container.logs");
+        return cmd.exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+                out.accept(frame.getPayload());
+            }
+
+            @Override
+            public void onComplete() {
+                super.onComplete();
+                onEnd.run();
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                super.onError(throwable);
+                onEnd.run();
+            }
+        });
+    }
+
+    // ---- networks ----------------------------------------------------------------------
+
+    public List<ObservedNetwork> listNetworks(Map<String, String> labels) {
+        List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        var found = call("network.list", () -> client.listNetworksCmd().withFilter("label", filter).exec());
+        return found.stream().map(n -> new ObservedNetwork(n.getId(), n.getName(),
+                n.getLabels() == null ? Map.of() : n.getLabels(), Set.of())).toList();
+    }
+
+    /** The network with its attached containers, or null when there is none by that name. */
+    public ObservedNetwork inspectNetwork(String nameOrId) {
+        try {
+            var n = call("network.inspect", () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+            return new ObservedNetwork(n.getId(), n.getName(), n.getLabels() == null ? Map.of() : n.getLabels(),
+                    n.getContainers() == null ? Set.of() : new HashSet<>(n.getContainers().keySet()));
+        } catch (EngineException e) {
+            if (e.notFound()) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    public String createNetwork(NetworkCreate n) {
+        return call("network.create", () -> {
+            var cmd = client.createNetworkCmd().withName(n.name()).withDriver(n.driver()).withInternal(n.internal())
+                    .withAttachable(n.attachable()).withLabels(n.labels()).withCheckDuplicate(true);
+            if (n.subnet() != null) {
+                var cfg = new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(n.subnet());
+                if (n.gateway() != null) {
+                    cfg.withGateway(n.gateway());
+                }
+                cmd.withIpam(new com.github.dockerjava.api.model.Network.Ipam().withConfig(cfg));
+            }
+            return cmd.exec().getId();
+        });
+    }
+
+    public void disconnect(String networkId, String containerId) {
+        try {
+            call("network.disconnect", () -> client.disconnectFromNetworkCmd().withNetworkId(networkId)
+                    .withContainerId(containerId).withForce(true).exec());
+        } catch (EngineException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    public void removeNetwork(String id) {
+        try {
+            call("network.remove", () -> client.removeNetworkCmd(id).exec());
+        } catch (EngineException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    // ---- volumes -----------------------------------------------------------------------
+
+    /** The volume by name, or null when there is none. */
+    public ObservedVolume inspectVolume(String volumeName) {
+        try {
+            InspectVolumeResponse v = call("volume.inspect", () -> client.inspectVolumeCmd(volumeName).exec());
+            return new ObservedVolume(v.getName(), v.getDriver(), v.getLabels() == null ? Map.of() : v.getLabels(), v.getMountpoint());
+        } catch (EngineException e) {
+            if (e.notFound()) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    public List<ObservedVolume> listVolumes(Map<String, String> labels) {
+        List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        var found = call("volume.list", () -> client.listVolumesCmd().withFilter("label", filter).exec());
+        if (found.getVolumes() == null) {
+            return List.of();
+        }
+        return found.getVolumes().stream().map(v -> new ObservedVolume(v.getName(), v.getDriver(),
+                v.getLabels() == null ? Map.of() : v.getLabels(), v.getMountpoint())).toList();
+    }
+
+    public ObservedVolume createVolume(VolumeCreate v) {
+        var r = call("volume.create", () -> client.createVolumeCmd().withName(v.name()).withDriver(v.driver())
+                .withDriverOpts(v.driverOpts()).withLabels(v.labels()).exec());
+        return new ObservedVolume(r.getName(), r.getDriver(), r.getLabels() == null ? Map.of() : r.getLabels(), r.getMountpoint());
+    }
+
+    public void removeVolume(String volumeName) {
+        try {
+            call("volume.remove", () -> client.removeVolumeCmd(volumeName).exec());
+        } catch (EngineException e) {
+            if (!e.notFound()) {
+                throw e;
+            }
+        }
+    }
+
+    // ---- engine ------------------------------------------------------------------------
+
+    public void ping() {
+        call("ping", () -> client.pingCmd().exec());
+    }
+
+    /** Subscribes to events of Mooring's containers since the given unix time; the callback gets each one. */
+    public Closeable watchEvents(long sinceEpochSeconds, ResultCallback<Event> callback) {
+        count("events");
+        return streams.eventsCmd()
+                .withSince(Long.toString(sinceEpochSeconds))
+                .withLabelFilter(Map.of(Labels.MANAGED, "true"))
+                .withEventTypeFilter("container")
+                .exec(callback);
+    }
+
+    private void count(String operation) {
+        counters.computeIfAbsent(operation, op -> Counter.builder("mooring.docker.api.calls")
+                .description("Docker API calls Mooring made, by operation")
+                .tag("operation", op).tag("engine", name).register(meters)).increment();
+    }
+
+    private <T> T call(String operation, Supplier<T> body) {
+        count(operation);
+        try {
+            return body.get();
+        } catch (NotModifiedException e) {
+            throw new EngineException(operation + ": not modified", 304, e);
+        } catch (DockerException e) {
+            throw new EngineException(operation + " on engine " + name + ": " + dockerMessage(e), e.getHttpStatus(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof EngineException) {
+                throw e;
+            }
+            throw new EngineException(operation + " on engine " + name + " (" + host + "): " + rootMessage(e), 0, e);
+        }
+    }
+
+    private void call(String operation, Runnable body) {
+        call(operation, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private static String dockerMessage(DockerException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        Matcher matcher = DOCKER_MESSAGE.matcher(m);
+        return matcher.find() ? matcher.group(1) : m.trim();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    void close() {
+        try {
+            client.close();
+            streams.close();
+        } catch (Exception ignored) {
+            // closing on shutdown: nothing to do about a failure
+        }
+    }
+
+    /** Owner keys of everything this engine carries with Mooring's labels (for resync and orphan sweeps). */
+    public Set<Map<String, String>> ownerLabels() {
+        Set<Map<String, String>> owners = new HashSet<>();
+        for (ObservedContainer c : listContainers(Map.of(Labels.MANAGED, "true"))) {
+            owners.add(owner(c.labels()));
+        }
+        for (ObservedNetwork n : listNetworks(Map.of(Labels.MANAGED, "true"))) {
+            owners.add(owner(n.labels()));
+        }
+        return owners;
+    }
+
+    private static Map<String, String> owner(Map<String, String> labels) {
+        Map<String, String> o = new HashMap<>();
+        o.put(Labels.KIND, labels.get(Labels.KIND));
+        o.put(Labels.NAMESPACE, labels.get(Labels.NAMESPACE));
+        o.put(Labels.NAME, labels.get(Labels.NAME));
+        return o;
+    }
+}

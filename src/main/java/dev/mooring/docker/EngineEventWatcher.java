@@ -1,0 +1,148 @@
+package dev.mooring.docker;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import dev.mooring.api.Labels;
+import dev.mooring.control.Controller;
+import dev.mooring.control.ResourceKey;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns Docker events of Mooring's containers into reconciles of their owners, at once. The
+ * stream reconnects by itself (with {@code since}, so nothing in the gap is lost) and, since an
+ * engine that comes back may have changed while away, a reconnect resyncs the engine's owners.
+ */
+@ApplicationScoped
+public class EngineEventWatcher {
+    private static final Logger LOG = Logger.getLogger(EngineEventWatcher.class);
+    /** Events that mean a container may no longer be as planned. */
+    private static final Set<String> RELEVANT = Set.of("die", "destroy", "stop", "kill", "oom", "pause", "unpause", "rename", "start");
+
+    @Inject
+    DockerEngines engines;
+    @Inject
+    Controller controller;
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mooring-docker-events");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean stopping;
+
+    public void start() {
+        for (DockerEngine engine : engines.all()) {
+            new Subscription(engine).connect(Instant.now().getEpochSecond());
+        }
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        stopping = true;
+        scheduler.shutdownNow();
+    }
+
+    /** One engine's event stream, with its reconnect state. */
+    private final class Subscription {
+        private final DockerEngine engine;
+        private volatile long lastEventSeconds;
+        private volatile Duration backoff = Duration.ofMillis(500);
+        private volatile Closeable handle;
+
+        Subscription(DockerEngine engine) {
+            this.engine = engine;
+        }
+
+        void connect(long since) {
+            if (stopping) {
+                return;
+            }
+            lastEventSeconds = since;
+            try {
+                handle = engine.watchEvents(since, new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onStart(Closeable stream) {
+                        super.onStart(stream);
+                        backoff = Duration.ofMillis(500);
+                    }
+
+                    @Override
+                    public void onNext(Event event) {
+                        handle(event);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        if (!stopping) {
+                            LOG.warnf("engine %s: event stream failed (%s); reconnecting", engine.name(), t.toString());
+                        }
+                        reconnect();
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        reconnect();
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warnf("engine %s: cannot watch events (%s); retrying in %s", engine.name(), e.getMessage(), backoff);
+                reconnect();
+            }
+        }
+
+        private void handle(Event event) {
+            if (event.getTime() != null) {
+                lastEventSeconds = Math.max(lastEventSeconds, event.getTime());
+            }
+            String action = event.getAction() == null ? "" : event.getAction();
+            if (!RELEVANT.contains(action) && !action.startsWith("health_status")) {
+                return;
+            }
+            Map<String, String> attrs = event.getActor() == null ? null : event.getActor().getAttributes();
+            if (attrs == null || attrs.get(Labels.KIND) == null) {
+                return;
+            }
+            controller.enqueue(new ResourceKey(attrs.get(Labels.KIND), attrs.get(Labels.NAMESPACE), attrs.get(Labels.NAME)));
+        }
+
+        private void reconnect() {
+            if (stopping) {
+                return;
+            }
+            Duration wait = backoff;
+            backoff = Duration.ofMillis(Math.min(30_000, backoff.toMillis() * 2));
+            try {
+                scheduler.schedule(() -> {
+                    connect(lastEventSeconds);
+                    resyncEngine();
+                }, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // shutting down
+            }
+        }
+
+        private void resyncEngine() {
+            try {
+                for (Map<String, String> owner : engine.ownerLabels()) {
+                    if (owner.get(Labels.KIND) != null) {
+                        controller.enqueue(new ResourceKey(owner.get(Labels.KIND), owner.get(Labels.NAMESPACE), owner.get(Labels.NAME)));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debugf("engine %s: resync after reconnect failed: %s", engine.name(), e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.mooring.reconcile;
+
+import dev.mooring.api.App;
+import dev.mooring.api.AppSpec;
+import dev.mooring.api.Labels;
+import dev.mooring.api.Quantities;
+import dev.mooring.docker.ContainerSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What an App asks of the engine, in engine terms: how many replicas, running or stopped, and
+ * the container template every replica is made from, with its config hash. Pure: built from
+ * the resource alone.
+ */
+public record DesiredApp(
+        String namespace,
+        String name,
+        long generation,
+        int replicas,
+        boolean running,
+        ContainerSpec template,
+        String configHash,
+        Integer stopTimeoutSeconds) {
+
+    public static final int DEFAULT_STOP_SECONDS = 10;
+
+    /** A desired state with no replicas: what remains of an App being deleted, or of an orphan's owner. */
+    public static DesiredApp gone(String namespace, String name) {
+        return new DesiredApp(namespace, name, 0, 0, false, null, null, DEFAULT_STOP_SECONDS);
+    }
+
+    public static DesiredApp of(App app) {
+        AppSpec s = app.getSpec();
+        String ns = app.namespace();
+        List<String> env = new ArrayList<>();
+        if (s.env != null) {
+            s.env.forEach(e -> env.add(e.name + "=" + (e.value == null ? "" : e.value)));
+        }
+        List<ContainerSpec.PortBinding> ports = new ArrayList<>();
+        if (s.ports != null) {
+            s.ports.forEach(p -> ports.add(new ContainerSpec.PortBinding(p.containerPort,
+                    p.protocol == null ? "tcp" : p.protocol, p.hostIP, p.hostPort)));
+        }
+        List<ContainerSpec.MountSpec> mounts = new ArrayList<>();
+        if (s.volumes != null) {
+            for (AppSpec.VolumeMount m : s.volumes) {
+                boolean ro = Boolean.TRUE.equals(m.readOnly);
+                if (m.volume != null) {
+                    mounts.add(new ContainerSpec.MountSpec("volume", DockerNames.volume(ns, m.volume), m.mountPath, ro, null));
+                } else if (m.hostPath != null) {
+                    mounts.add(new ContainerSpec.MountSpec("bind", m.hostPath, m.mountPath, ro, null));
+                } else {
+                    Long size = m.tmpfs.size == null ? null : Quantities.bytes(m.tmpfs.size);
+                    mounts.add(new ContainerSpec.MountSpec("tmpfs", null, m.mountPath, ro, size));
+                }
+            }
+        }
+        List<ContainerSpec.NetworkAttach> networks = new ArrayList<>();
+        if (s.networks != null) {
+            s.networks.forEach(n -> networks.add(new ContainerSpec.NetworkAttach(DockerNames.network(ns, n.name),
+                    n.aliases == null ? List.of() : List.copyOf(n.aliases))));
+        }
+        ContainerSpec.HealthSpec health = null;
+        if (s.healthcheck != null) {
+            AppSpec.Healthcheck h = s.healthcheck;
+            health = new ContainerSpec.HealthSpec(healthTest(h.test), nanos(h.interval), nanos(h.timeout), h.retries, nanos(h.startPeriod));
+        }
+        Long nanoCpus = s.resources == null || s.resources.cpus == null ? null : Quantities.nanoCpus(s.resources.cpus);
+        Long memory = s.resources == null || s.resources.memory == null ? null : Quantities.bytes(s.resources.memory);
+        Integer stopSeconds = s.stopGracePeriod == null ? DEFAULT_STOP_SECONDS
+                : (int) Math.max(0, Quantities.duration(s.stopGracePeriod).toSeconds());
+        Map<String, String> userLabels = s.labels == null ? Map.of() : new TreeMap<>(s.labels);
+
+        ContainerSpec template = new ContainerSpec(null, s.image, s.command, s.entrypoint, env, s.workingDir, s.user,
+                userLabels, ports, mounts, networks, health, nanoCpus, memory,
+                s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, s.stopSignal, stopSeconds);
+        String hash = ConfigHash.of(template);
+        int replicas = s.replicas == null ? 1 : s.replicas;
+        boolean running = !"Stopped".equals(s.desiredState);
+        return new DesiredApp(ns, app.name(), app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration(),
+                replicas, running, template, hash, stopSeconds);
+    }
+
+    /** The container of one replica: the template with its name and ownership labels. */
+    public ContainerSpec container(String containerName, int replica) {
+        Map<String, String> labels = new LinkedHashMap<>(template.labels());
+        labels.putAll(ownerLabels(namespace, name));
+        labels.put(Labels.REPLICA, Integer.toString(replica));
+        labels.put(Labels.CONFIG_HASH, configHash);
+        labels.put(Labels.GENERATION, Long.toString(generation));
+        ContainerSpec t = template;
+        return new ContainerSpec(containerName, t.image(), t.command(), t.entrypoint(), t.env(), t.workingDir(), t.user(),
+                labels, t.ports(), t.mounts(), t.networks(), t.healthcheck(), t.nanoCpus(), t.memoryBytes(),
+                t.restartPolicy(), t.stopSignal(), t.stopTimeoutSeconds());
+    }
+
+    public List<String> networkNames() {
+        return template == null ? List.of() : template.networks().stream().map(ContainerSpec.NetworkAttach::network).toList();
+    }
+
+    public static Map<String, String> ownerLabels(String namespace, String name) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.KIND, "App");
+        labels.put(Labels.NAMESPACE, namespace);
+        labels.put(Labels.NAME, name);
+        return labels;
+    }
+
+    static List<String> healthTest(List<String> test) {
+        if (test.isEmpty()) {
+            return test;
+        }
+        String first = test.get(0);
+        if (first.equals("CMD") || first.equals("CMD-SHELL") || first.equals("NONE")) {
+            return List.copyOf(test);
+        }
+        if (test.size() == 1) {
+            return List.of("CMD-SHELL", first);
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add("CMD");
+        cmd.addAll(test);
+        return cmd;
+    }
+
+    private static Long nanos(String duration) {
+        return duration == null ? null : Quantities.duration(duration).toNanos();
+    }
+}

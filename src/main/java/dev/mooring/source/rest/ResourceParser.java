@@ -1,0 +1,197 @@
+package dev.mooring.source.rest;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mooring.api.ApiException;
+import dev.mooring.api.ApiException.FieldError;
+import dev.mooring.api.Kind;
+import dev.mooring.api.MooringResource;
+import dev.mooring.api.ResourceCodec;
+import dev.mooring.api.Validation;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns a request body (JSON object or list, or multi-document YAML) into validated resources.
+ * Syntax errors are 400; anything that parses but is wrong (unknown field, wrong type, bad
+ * value) is 422 naming the field; nothing is stored unless every document is valid.
+ */
+public final class ResourceParser {
+    private ResourceParser() {
+    }
+
+    public static boolean isYaml(String contentType) {
+        return contentType != null && contentType.toLowerCase().contains("yaml");
+    }
+
+    /** Every resource in the body; {@code defaultNamespace} fills a missing metadata.namespace. */
+    public static List<MooringResource<?, ?>> parse(String body, boolean yaml, String defaultNamespace) {
+        List<JsonNode> docs = documents(body, yaml);
+        List<MooringResource<?, ?>> out = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < docs.size(); i++) {
+            JsonNode doc = docs.get(i);
+            String where = docs.size() > 1 ? "document " + (i + 1) : null;
+            try {
+                MooringResource<?, ?> r = one(doc, defaultNamespace);
+                String id = r.getKind() + " " + r.namespace() + "/" + r.name();
+                List<FieldError> invalid = Validation.validate(r);
+                for (FieldError e : invalid) {
+                    errors.add(docs.size() > 1 ? e.of(id) : e);
+                }
+                if (invalid.isEmpty() && !seen.add(id)) {
+                    errors.add(new FieldError("metadata.name", id + " appears twice in one request", where));
+                }
+                out.add(r);
+            } catch (ApiException e) {
+                for (FieldError fe : e.errors) {
+                    errors.add(where == null ? fe : fe.of(where));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        if (out.isEmpty()) {
+            throw ApiException.badRequest("the request holds no resource");
+        }
+        return out;
+    }
+
+    private static List<JsonNode> documents(String body, boolean yaml) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("the request body is empty; send a resource as JSON or YAML");
+        }
+        List<JsonNode> docs = new ArrayList<>();
+        try {
+            if (yaml) {
+                JsonParser parser = ResourceCodec.YAML.getFactory().createParser(body);
+                try (MappingIterator<JsonNode> it = ResourceCodec.YAML.readValues(parser, JsonNode.class)) {
+                    while (it.hasNextValue()) {
+                        JsonNode n = it.nextValue();
+                        if (n != null && !n.isNull() && !n.isMissingNode()) {
+                            docs.add(n);
+                        }
+                    }
+                }
+            } else {
+                docs.add(ResourceCodec.JSON.readTree(body));
+            }
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("the document is nested too deeply: " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
+        } catch (IOException | RuntimeException e) {
+            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + e.getMessage());
+        }
+        List<JsonNode> flat = new ArrayList<>();
+        for (JsonNode d : docs) {
+            if (d.isArray()) {
+                d.forEach(flat::add);
+            } else if (d.isObject() && "List".equals(d.path("kind").asText()) && d.has("items")) {
+                d.get("items").forEach(flat::add);
+            } else {
+                flat.add(d);
+            }
+        }
+        return flat;
+    }
+
+    private static MooringResource<?, ?> one(JsonNode doc, String defaultNamespace) {
+        if (!doc.isObject()) {
+            throw ApiException.invalid(List.of(new FieldError("", "a resource must be an object with apiVersion, kind, metadata and spec")));
+        }
+        String apiVersion = doc.path("apiVersion").asText(null);
+        String kindName = doc.path("kind").asText(null);
+        List<FieldError> errors = new ArrayList<>();
+        if (!MooringResource.API_VERSION.equals(apiVersion)) {
+            errors.add(new FieldError("apiVersion", apiVersion == null ? "is required: " + MooringResource.API_VERSION
+                    : "\"" + apiVersion + "\" is not served; use " + MooringResource.API_VERSION));
+        }
+        Kind kind = kindName == null ? null : Kind.byName(kindName).orElse(null);
+        if (kind == null) {
+            errors.add(new FieldError("kind", kindName == null ? "is required" : "\"" + kindName + "\" is not a kind; use one of App, Network, Volume"));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        ObjectNode copy = ((ObjectNode) doc).deepCopy();
+        copy.remove("status"); // status is the loop's to write, never the client's
+        JsonNode meta = copy.get("metadata");
+        if (meta != null && meta.isObject()) {
+            ObjectNode m = (ObjectNode) meta;
+            // Server-set fields are ignored on input, as Kubernetes does; resourceVersion is kept for PUT.
+            m.remove(List.of("uid", "generation", "creationTimestamp", "deletionTimestamp", "managedFields"));
+            if (!m.hasNonNull("namespace") && defaultNamespace != null) {
+                m.put("namespace", defaultNamespace);
+            }
+        } else if (meta == null) {
+            throw ApiException.invalid(List.of(new FieldError("metadata", "is required, with at least a name")));
+        }
+        try {
+            return ResourceCodec.convert(copy, kind.type);
+        } catch (UnrecognizedPropertyException e) {
+            throw ApiException.invalid(List.of(new FieldError(path(e), "unknown field")));
+        } catch (InvalidFormatException e) {
+            throw ApiException.invalid(List.of(new FieldError(path(e), "\"" + e.getValue() + "\" is not a valid "
+                    + e.getTargetType().getSimpleName().toLowerCase())));
+        } catch (MismatchedInputException e) {
+            String expected = e.getTargetType() == null ? "another type" : typeName(e.getTargetType());
+            throw ApiException.invalid(List.of(new FieldError(path(e), "has the wrong type; expected " + expected)));
+        } catch (DatabindException e) {
+            throw ApiException.invalid(List.of(new FieldError(path((JsonMappingException) e), e.getOriginalMessage())));
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest(e.getOriginalMessage());
+        }
+    }
+
+    private static String typeName(Class<?> t) {
+        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+            return "an integer";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (t == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(t)) {
+            return "a list";
+        }
+        if (java.util.Map.class.isAssignableFrom(t)) {
+            return "a map";
+        }
+        return "an object";
+    }
+
+    /** {@code spec.ports[0].containerPort} from Jackson's reference path. */
+    static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            }
+        }
+        return sb.toString();
+    }
+}

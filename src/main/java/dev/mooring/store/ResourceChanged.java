@@ -1,0 +1,7 @@
+package dev.mooring.store;
+
+import dev.mooring.control.ResourceKey;
+
+/** Fired for every write; observed after commit by the control loop, which enqueues the key. */
+public record ResourceChanged(ResourceKey key) {
+}

@@ -1,0 +1,329 @@
+package dev.mooring.store;
+
+import dev.mooring.api.ApiException;
+import dev.mooring.api.Kind;
+import dev.mooring.api.MooringResource;
+import dev.mooring.api.ResourceCodec;
+import dev.mooring.api.ResourceStatus;
+import dev.mooring.control.ResourceKey;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The desired-state store: the only truth for what should run. Every write bumps
+ * {@code metadata.resourceVersion}; a spec change bumps {@code metadata.generation}; every
+ * committed change notifies the control loop (after commit, see {@link ResourceChanged}).
+ */
+@ApplicationScoped
+public class ResourceStore {
+    public static final String SOURCE_REST = "rest";
+
+    @Inject
+    EntityManager em;
+    @Inject
+    Event<ResourceChanged> changes;
+
+    /** What an apply or write did to one resource. */
+    public enum Outcome { created, configured, unchanged }
+
+    public record Written(MooringResource<?, ?> resource, Outcome outcome) {
+    }
+
+    // ---- reads -------------------------------------------------------------------------
+
+    @Transactional
+    public <T extends MooringResource<?, ?>> Optional<T> find(Class<T> type, String namespace, String name) {
+        return record(kindOf(type), namespace, name).map(r -> type.cast(decode(r)));
+    }
+
+    @Transactional
+    public Optional<MooringResource<?, ?>> find(Kind kind, String namespace, String name) {
+        return record(kind.name(), namespace, name).map(this::decode);
+    }
+
+    /** Resources of a kind, in one namespace or (namespace null) all, matching every selector label. */
+    @Transactional
+    public List<MooringResource<?, ?>> list(Kind kind, String namespace, Map<String, String> selector) {
+        List<ResourceRecord> rows = namespace == null
+                ? em.createQuery("from ResourceRecord where kind = ?1 order by namespace, name", ResourceRecord.class)
+                    .setParameter(1, kind.name()).getResultList()
+                : em.createQuery("from ResourceRecord where kind = ?1 and namespace = ?2 order by name", ResourceRecord.class)
+                    .setParameter(1, kind.name()).setParameter(2, namespace).getResultList();
+        List<MooringResource<?, ?>> out = new ArrayList<>();
+        for (ResourceRecord r : rows) {
+            MooringResource<?, ?> res = decode(r);
+            Map<String, String> labels = res.getMetadata().getLabels() == null ? Map.of() : res.getMetadata().getLabels();
+            if (selector.entrySet().stream().allMatch(e -> Objects.equals(labels.get(e.getKey()), e.getValue()))) {
+                out.add(res);
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T extends MooringResource<?, ?>> List<T> list(Class<T> type, String namespace) {
+        return (List<T>) (List<?>) list(Kind.byName(kindOf(type)).orElseThrow(), namespace, Map.of());
+    }
+
+    @Transactional
+    public List<ResourceKey> keys() {
+        return em.createQuery("select kind, namespace, name from ResourceRecord", Object[].class).getResultList().stream()
+                .map(a -> new ResourceKey((String) a[0], (String) a[1], (String) a[2])).toList();
+    }
+
+    // ---- writes ------------------------------------------------------------------------
+
+    /** Creates the resource; 409 when the name is taken. */
+    @Transactional
+    public MooringResource<?, ?> create(MooringResource<?, ?> desired) {
+        Kind kind = Kind.of(desired);
+        if (record(kind.name(), desired.namespace(), desired.name()).isPresent()) {
+            throw ApiException.alreadyExists(kind.name(), desired.namespace(), desired.name());
+        }
+        return insert(kind, desired, false).resource();
+    }
+
+    /**
+     * Replaces spec, labels and annotations (PUT). With {@code metadata.resourceVersion} set, it
+     * must match the stored one; status is never taken from the request.
+     */
+    @Transactional
+    public Written replace(MooringResource<?, ?> desired) {
+        Kind kind = Kind.of(desired);
+        ResourceRecord row = record(kind.name(), desired.namespace(), desired.name())
+                .orElseThrow(() -> ApiException.notFound(kind.name(), desired.namespace(), desired.name()));
+        String rv = desired.getMetadata().getResourceVersion();
+        if (rv != null && !rv.equals(Long.toString(row.resourceVersion))) {
+            throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
+                    + " has changed (resourceVersion " + row.resourceVersion + ", request has " + rv
+                    + "); read it again and retry");
+        }
+        return update(row, kind, desired, false);
+    }
+
+    /** Creates or updates each resource in one transaction, all or nothing (POST /apply). */
+    @Transactional
+    public List<Written> apply(List<MooringResource<?, ?>> resources, boolean dryRun) {
+        List<Written> out = new ArrayList<>();
+        for (MooringResource<?, ?> desired : resources) {
+            Kind kind = Kind.of(desired);
+            Optional<ResourceRecord> row = record(kind.name(), desired.namespace(), desired.name());
+            if (row.isEmpty()) {
+                out.add(insert(kind, desired, dryRun));
+            } else {
+                if (row.get().deletionTimestamp != null) {
+                    throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
+                            + " is being deleted; apply it again once it is gone");
+                }
+                out.add(update(row.get(), kind, desired, dryRun));
+            }
+        }
+        if (!dryRun) {
+            em.flush();
+        }
+        return out;
+    }
+
+    /**
+     * Starts deletion: sets {@code deletionTimestamp}; the row stays until the reconciler has
+     * removed what it created and dropped its finalizer. Without finalizers it goes at once.
+     */
+    @Transactional
+    public MooringResource<?, ?> delete(Kind kind, String namespace, String name) {
+        ResourceRecord row = record(kind.name(), namespace, name)
+                .orElseThrow(() -> ApiException.notFound(kind.name(), namespace, name));
+        MooringResource<?, ?> res = decode(row);
+        List<String> finalizers = res.getMetadata().getFinalizers();
+        if (finalizers == null || finalizers.isEmpty()) {
+            em.remove(row);
+            deleteEvents(row.uid);
+        } else if (row.deletionTimestamp == null) {
+            row.deletionTimestamp = now();
+            res.getMetadata().setDeletionTimestamp(row.deletionTimestamp.toString());
+        }
+        notifyChange(kind.name(), namespace, name);
+        res.getMetadata().setDeletionTimestamp(row.deletionTimestamp == null ? now().toString() : row.deletionTimestamp.toString());
+        return res;
+    }
+
+    /** Writes status if it differs from the stored one; a resource replaced meanwhile (other uid) is left alone. */
+    @Transactional
+    public boolean updateStatus(ResourceKey key, String uid, ResourceStatus status) {
+        Optional<ResourceRecord> row = record(key.kind(), key.namespace(), key.name());
+        if (row.isEmpty() || !row.get().uid.equals(uid)) {
+            return false;
+        }
+        String json = ResourceCodec.toJson(status);
+        if (json.equals(row.get().status)) {
+            return false;
+        }
+        row.get().status = json;
+        return true;
+    }
+
+    /** Drops a finalizer; a deleting resource whose last finalizer goes is removed from the store. */
+    @Transactional
+    public void removeFinalizer(ResourceKey key, String uid, String finalizer) {
+        Optional<ResourceRecord> found = record(key.kind(), key.namespace(), key.name());
+        if (found.isEmpty() || !found.get().uid.equals(uid)) {
+            return;
+        }
+        ResourceRecord row = found.get();
+        Meta meta = ResourceCodec.fromJson(row.meta, Meta.class);
+        if (meta.finalizers != null) {
+            meta.finalizers.remove(finalizer);
+        }
+        if (row.deletionTimestamp != null && (meta.finalizers == null || meta.finalizers.isEmpty())) {
+            em.remove(row);
+            deleteEvents(row.uid);
+        } else {
+            row.meta = ResourceCodec.toJson(meta);
+        }
+        notifyChange(key.kind(), key.namespace(), key.name());
+    }
+
+    // ---- internals ---------------------------------------------------------------------
+
+    private Written insert(Kind kind, MooringResource<?, ?> desired, boolean dryRun) {
+        ResourceRecord row = new ResourceRecord();
+        row.kind = kind.name();
+        row.namespace = desired.namespace();
+        row.name = desired.name();
+        row.uid = UUID.randomUUID().toString();
+        row.generation = 1;
+        row.creationTimestamp = now();
+        row.source = SOURCE_REST;
+        Meta meta = Meta.of(desired.getMetadata());
+        if (meta.finalizers == null) {
+            meta.finalizers = new ArrayList<>();
+        }
+        if (!meta.finalizers.contains(MooringResource.FINALIZER)) {
+            meta.finalizers.add(0, MooringResource.FINALIZER);
+        }
+        row.meta = ResourceCodec.toJson(meta);
+        row.spec = ResourceCodec.toJson(desired.getSpec());
+        if (!dryRun) {
+            em.persist(row);
+            em.flush();
+            notifyChange(row.kind, row.namespace, row.name);
+        }
+        return new Written(decode(row), Outcome.created);
+    }
+
+    private Written update(ResourceRecord row, Kind kind, MooringResource<?, ?> desired, boolean dryRun) {
+        Meta stored = ResourceCodec.fromJson(row.meta, Meta.class);
+        Meta wanted = Meta.of(desired.getMetadata());
+        if (wanted.finalizers == null) {
+            wanted.finalizers = stored.finalizers; // finalizers are kept unless the request names them
+        }
+        String spec = ResourceCodec.toJson(desired.getSpec());
+        boolean specChanged = !spec.equals(row.spec);
+        boolean metaChanged = !ResourceCodec.toJson(wanted).equals(row.meta);
+        if (!specChanged && !metaChanged) {
+            return new Written(decode(row), Outcome.unchanged);
+        }
+        if (dryRun) {
+            ResourceRecord preview = ResourceCodec.copy(row);
+            preview.spec = spec;
+            preview.meta = ResourceCodec.toJson(wanted);
+            preview.generation = row.generation + (specChanged ? 1 : 0);
+            return new Written(decode(preview), Outcome.configured);
+        }
+        row.spec = spec;
+        row.meta = ResourceCodec.toJson(wanted);
+        if (specChanged) {
+            row.generation++;
+        }
+        em.flush();
+        notifyChange(kind.name(), row.namespace, row.name);
+        return new Written(decode(row), Outcome.configured);
+    }
+
+    private Optional<ResourceRecord> record(String kind, String namespace, String name) {
+        return em.createQuery("from ResourceRecord where kind = ?1 and namespace = ?2 and name = ?3", ResourceRecord.class)
+                .setParameter(1, kind).setParameter(2, namespace).setParameter(3, name)
+                .getResultStream().findFirst();
+    }
+
+    private void deleteEvents(String uid) {
+        em.createQuery("delete from EventRecord where objectUid = ?1").setParameter(1, uid).executeUpdate();
+    }
+
+    private void notifyChange(String kind, String namespace, String name) {
+        changes.fire(new ResourceChanged(new ResourceKey(kind, namespace, name)));
+    }
+
+    /** Turns a row into its resource object: metadata from columns, spec and status from JSON. */
+    MooringResource<?, ?> decode(ResourceRecord row) {
+        Kind kind = Kind.byName(row.kind).orElseThrow();
+        MooringResource<?, ?> res;
+        try {
+            res = kind.type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        Meta meta = ResourceCodec.fromJson(row.meta, Meta.class);
+        ObjectMeta m = new ObjectMeta();
+        m.setName(row.name);
+        m.setNamespace(row.namespace);
+        m.setUid(row.uid);
+        m.setResourceVersion(Long.toString(row.resourceVersion));
+        m.setGeneration(row.generation);
+        m.setCreationTimestamp(row.creationTimestamp.toString());
+        m.setDeletionTimestamp(row.deletionTimestamp == null ? null : row.deletionTimestamp.toString());
+        m.setLabels(meta.labels);
+        m.setAnnotations(meta.annotations);
+        m.setFinalizers(meta.finalizers);
+        res.setMetadata(m);
+        setSpecAndStatus(res, kind, row);
+        return res;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void setSpecAndStatus(MooringResource res, Kind kind, ResourceRecord row) {
+        // Erasure hides the concrete types; read them from the kind's declared generics.
+        var generic = (java.lang.reflect.ParameterizedType) kind.type.getGenericSuperclass();
+        Class<?> specType = (Class<?>) generic.getActualTypeArguments()[0];
+        Class<?> statusType = (Class<?>) generic.getActualTypeArguments()[1];
+        res.setSpec(ResourceCodec.fromJson(row.spec, specType));
+        res.setStatus(row.status == null ? null : ResourceCodec.fromJson(row.status, statusType));
+    }
+
+    private static String kindOf(Class<?> type) {
+        return type.getSimpleName();
+    }
+
+    private static Instant now() {
+        // Microseconds: what both H2 and PostgreSQL keep, so a value reads back as written.
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** The user-editable part of metadata, kept as one JSON document. */
+    static final class Meta {
+        public Map<String, String> labels;
+        public Map<String, String> annotations;
+        public List<String> finalizers;
+
+        static Meta of(ObjectMeta m) {
+            Meta meta = new Meta();
+            meta.labels = m.getLabels() == null || m.getLabels().isEmpty() ? null : new LinkedHashMap<>(new java.util.TreeMap<>(m.getLabels()));
+            meta.annotations = m.getAnnotations() == null || m.getAnnotations().isEmpty() ? null : new LinkedHashMap<>(new java.util.TreeMap<>(m.getAnnotations()));
+            meta.finalizers = m.getFinalizers() == null || m.getFinalizers().isEmpty() ? null : new ArrayList<>(m.getFinalizers());
+            return meta;
+        }
+    }
+}
