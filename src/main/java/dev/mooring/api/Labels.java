@@ -10,7 +10,11 @@ public final class Labels {
     public static final String REPLICA = "dev.mooring.replica";
     public static final String CONFIG_HASH = "dev.mooring.config-hash";
     public static final String GENERATION = "dev.mooring.generation";
-    public static final String UID = "dev.mooring.uid";
+    /**
+     * Which Mooring installation owns the object ({@code mooring.instance}), so that two
+     * installations sharing an engine never take each other's containers for orphans.
+     */
+    public static final String INSTANCE = "dev.mooring.instance";
 
     private Labels() {
     }

@@ -23,6 +23,7 @@ public final class Validation {
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
     private static final Pattern DIGEST = Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
     private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+    private static final Pattern IPV4 = Pattern.compile("(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
     private static final Pattern CIDR = Pattern.compile("[0-9a-fA-F.:]+/\\d{1,3}");
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\s][^=]*");
     private static final Pattern SIGNAL = Pattern.compile("(SIG)?[A-Z0-9+-]+|\\d+");
@@ -315,8 +316,15 @@ public final class Validation {
     }
 
     private static boolean isIp(String s) {
-        if (!s.matches("[0-9a-fA-F.:]+")) {
-            return false; // no DNS lookups: only literal addresses
+        if (IPV4.matcher(s).matches()) {
+            return true;
+        }
+        // No DNS lookups: only literal addresses. InetAddress takes a text that starts with a hex
+        // digit or ':' and holds a ':' for an IPv6 literal and never resolves it; anything else it
+        // cannot parse as IPv4 ("10.0.0.300", "dead") it resolves through DNS, and "10" it reads
+        // as 0.0.0.10, so IPv4 is matched here instead.
+        if (!s.contains(":") || !s.matches("[0-9a-fA-F:][0-9a-fA-F.:]*")) {
+            return false;
         }
         try {
             InetAddress.getByName(s);

@@ -46,14 +46,16 @@ public class DockerEngine {
 
     private final String name;
     private final String host;
+    private final String instance;
     private final DockerClient client;
     private final DockerClient streams;
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DockerEngine(String name, String host, DockerClient client, DockerClient streams, MeterRegistry meters) {
+    public DockerEngine(String name, String host, String instance, DockerClient client, DockerClient streams, MeterRegistry meters) {
         this.name = name;
         this.host = host;
+        this.instance = instance;
         this.client = client;
         this.streams = streams;
         this.meters = meters;
@@ -69,9 +71,10 @@ public class DockerEngine {
 
     // ---- containers --------------------------------------------------------------------
 
-    /** All containers (running or not) carrying every given label. */
+    /** All containers (running or not) of this Mooring instance carrying every given label. */
     public List<ObservedContainer> listContainers(Map<String, String> labels) {
-        List<Container> found = call("container.list", () -> client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec());
+        Map<String, String> filter = mine(labels);
+        List<Container> found = call("container.list", () -> client.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
         List<ObservedContainer> out = new ArrayList<>(found.size());
         for (Container c : found) {
             String cname = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
@@ -106,7 +109,7 @@ public class DockerEngine {
     }
 
     private CreateContainerCmd build(ContainerSpec spec) {
-        CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name()).withLabels(spec.labels());
+        CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name()).withLabels(mine(spec.labels()));
         if (spec.command() != null) {
             cmd.withCmd(spec.command());
         }
@@ -277,7 +280,7 @@ public class DockerEngine {
     // ---- networks ----------------------------------------------------------------------
 
     public List<ObservedNetwork> listNetworks(Map<String, String> labels) {
-        List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        List<String> filter = mine(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         var found = call("network.list", () -> client.listNetworksCmd().withFilter("label", filter).exec());
         return found.stream().map(n -> new ObservedNetwork(n.getId(), n.getName(),
                 n.getLabels() == null ? Map.of() : n.getLabels(), Set.of())).toList();
@@ -287,7 +290,7 @@ public class DockerEngine {
     public ObservedNetwork inspectNetwork(String nameOrId) {
         try {
             var n = call("network.inspect", () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
-            return new ObservedNetwork(n.getId(), n.getName(), n.getLabels() == null ? Map.of() : n.getLabels(),
+            return new ObservedNetwork(n.getId(), n.getName(), foreignUnmanaged(n.getLabels()),
                     n.getContainers() == null ? Set.of() : new HashSet<>(n.getContainers().keySet()));
         } catch (EngineException e) {
             if (e.notFound()) {
@@ -300,7 +303,7 @@ public class DockerEngine {
     public String createNetwork(NetworkCreate n) {
         return call("network.create", () -> {
             var cmd = client.createNetworkCmd().withName(n.name()).withDriver(n.driver()).withInternal(n.internal())
-                    .withAttachable(n.attachable()).withLabels(n.labels()).withCheckDuplicate(true);
+                    .withAttachable(n.attachable()).withLabels(mine(n.labels())).withCheckDuplicate(true);
             if (n.subnet() != null) {
                 var cfg = new com.github.dockerjava.api.model.Network.Ipam.Config().withSubnet(n.subnet());
                 if (n.gateway() != null) {
@@ -339,7 +342,7 @@ public class DockerEngine {
     public ObservedVolume inspectVolume(String volumeName) {
         try {
             InspectVolumeResponse v = call("volume.inspect", () -> client.inspectVolumeCmd(volumeName).exec());
-            return new ObservedVolume(v.getName(), v.getDriver(), v.getLabels() == null ? Map.of() : v.getLabels(), v.getMountpoint());
+            return new ObservedVolume(v.getName(), v.getDriver(), foreignUnmanaged(v.getLabels()), v.getMountpoint());
         } catch (EngineException e) {
             if (e.notFound()) {
                 return null;
@@ -349,7 +352,7 @@ public class DockerEngine {
     }
 
     public List<ObservedVolume> listVolumes(Map<String, String> labels) {
-        List<String> filter = labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        List<String> filter = mine(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         var found = call("volume.list", () -> client.listVolumesCmd().withFilter("label", filter).exec());
         if (found.getVolumes() == null) {
             return List.of();
@@ -360,7 +363,7 @@ public class DockerEngine {
 
     public ObservedVolume createVolume(VolumeCreate v) {
         var r = call("volume.create", () -> client.createVolumeCmd().withName(v.name()).withDriver(v.driver())
-                .withDriverOpts(v.driverOpts()).withLabels(v.labels()).exec());
+                .withDriverOpts(v.driverOpts()).withLabels(mine(v.labels())).exec());
         return new ObservedVolume(r.getName(), r.getDriver(), r.getLabels() == null ? Map.of() : r.getLabels(), r.getMountpoint());
     }
 
@@ -385,9 +388,29 @@ public class DockerEngine {
         count("events");
         return streams.eventsCmd()
                 .withSince(Long.toString(sinceEpochSeconds))
-                .withLabelFilter(Map.of(Labels.MANAGED, "true"))
+                .withLabelFilter(Map.of(Labels.MANAGED, "true", Labels.INSTANCE, instance))
                 .withEventTypeFilter("container")
                 .exec(callback);
+    }
+
+    /** The labels plus this instance's label: what Mooring sets on, and filters by, everything it owns. */
+    private Map<String, String> mine(Map<String, String> labels) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(labels);
+        m.put(Labels.INSTANCE, instance);
+        return m;
+    }
+
+    /** Labels of an object found by name: one another Mooring instance owns is reported as not managed. */
+    private Map<String, String> foreignUnmanaged(Map<String, String> labels) {
+        if (labels == null) {
+            return Map.of();
+        }
+        if (instance.equals(labels.get(Labels.INSTANCE))) {
+            return labels;
+        }
+        Map<String, String> m = new HashMap<>(labels);
+        m.remove(Labels.MANAGED);
+        return m;
     }
 
     private void count(String operation) {

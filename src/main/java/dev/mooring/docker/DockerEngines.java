@@ -28,6 +28,8 @@ public class DockerEngines {
     MeterRegistry meters;
     @ConfigProperty(name = "mooring.docker.response-timeout", defaultValue = "120s")
     Duration responseTimeout;
+    @ConfigProperty(name = "mooring.instance", defaultValue = "mooring")
+    String instance;
 
     private final Map<String, DockerEngine> engines = new LinkedHashMap<>();
 
@@ -46,7 +48,7 @@ public class DockerEngines {
         tlsVerify.ifPresent(builder::withDockerTlsVerify);
         certPath.ifPresent(builder::withDockerCertPath);
         var cfg = builder.build();
-        return new DockerEngine(name, host, client(cfg, responseTimeout), client(cfg, null), meters);
+        return new DockerEngine(name, host, instance, client(cfg, responseTimeout), client(cfg, null), meters);
     }
 
     private static DockerClient client(DefaultDockerClientConfig cfg, Duration responseTimeout) {

@@ -61,9 +61,17 @@ public final class AppPlanner {
             String stale = staleness(desired, keeper);
             if (stale != null) {
                 String next = DockerNames.next(desired.namespace(), desired.name(), r);
-                ops.add(new Operation.CreateContainer(desired.container(next, r), "replaces " + keeper.name() + ": " + stale));
-                ops.add(new Operation.StopContainer(keeper.id(), keeper.name(), stop, "replaced: " + stale));
-                ops.add(new Operation.RemoveContainer(keeper.id(), keeper.name(), "replaced: " + stale));
+                String current = keeper.name();
+                if (current.equals(next)) {
+                    // A replacement left under the temporary name (its pass died before the rename)
+                    // that is stale itself: creating the new one under that name would conflict on
+                    // every pass, so give the leftover the canonical name first.
+                    ops.add(new Operation.RenameContainer(keeper.id(), next, name, "frees the temporary name " + next));
+                    current = name;
+                }
+                ops.add(new Operation.CreateContainer(desired.container(next, r), "replaces " + current + ": " + stale));
+                ops.add(new Operation.StopContainer(keeper.id(), current, stop, "replaced: " + stale));
+                ops.add(new Operation.RemoveContainer(keeper.id(), current, "replaced: " + stale));
                 ops.add(new Operation.RenameContainer(next, next, name, "takes the place of the replaced container"));
                 if (desired.running()) {
                     ops.add(new Operation.StartContainer(name, name, "replacement of replica " + r));
