@@ -49,11 +49,11 @@ public final class NetworkPlanner {
      * @param observed the network of that name on the engine, or null
      * @throws NotOwnedException when a network of that name exists that Mooring did not create
      */
-    public static Plan plan(String name, NetworkCreate desired, ObservedNetwork observed) {
+    public static Plan plan(String namespace, String name, NetworkCreate desired, ObservedNetwork observed) {
         List<Operation> ops = new ArrayList<>();
-        if (observed != null && !"true".equals(observed.labels().get(Labels.MANAGED))) {
-            throw new NotOwnedException("a network named " + observed.name() + " exists on the engine and is not managed by Mooring; "
-                    + "remove or rename it, or choose another name");
+        if (observed != null && !ownedBy(observed, namespace, name)) {
+            throw new NotOwnedException("a network named " + observed.name() + " exists on the engine and is not managed by Mooring"
+                    + " for this Network; remove or rename it, or choose another name");
         }
         if (desired == null) {
             if (observed != null) {
@@ -73,6 +73,13 @@ public final class NetworkPlanner {
             ops.add(new Operation.CreateNetwork(desired, why));
         }
         return new Plan(ops);
+    }
+
+    /** Made by Mooring for exactly this resource (names like a-b + c and a + b-c meet on the engine). */
+    private static boolean ownedBy(ObservedNetwork n, String namespace, String name) {
+        Map<String, String> l = n.labels();
+        return "true".equals(l.get(Labels.MANAGED)) && "Network".equals(l.get(Labels.KIND))
+                && namespace.equals(l.get(Labels.NAMESPACE)) && name.equals(l.get(Labels.NAME));
     }
 
     private static void removeAll(List<Operation> ops, ObservedNetwork observed, String why) {

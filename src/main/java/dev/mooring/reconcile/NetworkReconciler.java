@@ -47,7 +47,7 @@ public class NetworkReconciler implements Reconciler {
         Optional<Network> found = store.find(Network.class, key.namespace(), key.name());
         String dockerName = DockerNames.network(key.namespace(), key.name());
         if (found.isEmpty()) {
-            removeOrphans(key, dockerName);
+            removeOrphans(key);
             return Result.done();
         }
         Network net = found.get();
@@ -62,7 +62,7 @@ public class NetworkReconciler implements Reconciler {
         NetworkCreate desired = net.isDeleting() ? null : NetworkPlanner.desired(net);
         Plan plan;
         try {
-            plan = NetworkPlanner.plan(dockerName, desired, observed);
+            plan = NetworkPlanner.plan(key.namespace(), key.name(), desired, observed);
         } catch (NetworkPlanner.NotOwnedException e) {
             fail(key, net, "NameInUse", e.getMessage());
             if (net.isDeleting()) {
@@ -119,7 +119,7 @@ public class NetworkReconciler implements Reconciler {
         status.event(key, net, StatusWriter.WARNING, reason, message);
     }
 
-    private void removeOrphans(ResourceKey key, String dockerName) {
+    private void removeOrphans(ResourceKey key) {
         for (DockerEngine engine : engines.all()) {
             try {
                 for (ObservedNetwork n : engine.listNetworks(NetworkPlanner.ownerLabels(key.namespace(), key.name()))) {
@@ -127,7 +127,7 @@ public class NetworkReconciler implements Reconciler {
                     if (full == null) {
                         continue;
                     }
-                    Plan plan = NetworkPlanner.plan(dockerName, null, full);
+                    Plan plan = NetworkPlanner.plan(key.namespace(), key.name(), null, full);
                     LOG.infof("%s is gone; removing orphan network %s on engine %s", key, n.name(), engine.name());
                     PlanExecutor.execute(engine, plan, op -> LOG.infof("%s: %s", key, op.describe()));
                 }

@@ -24,7 +24,7 @@ class NetworkPlannerTest {
     void aMissingNetworkIsCreated() {
         NetworkCreate desired = NetworkPlanner.desired(network(s -> s.subnet = "10.42.0.0/24"));
 
-        assertThat(NetworkPlanner.plan("backend", desired, null).toString())
+        assertThat(NetworkPlanner.plan("default", "backend", desired, null).toString())
                 .isEqualTo("[1] CreateNetwork default-backend: missing network");
     }
 
@@ -48,7 +48,7 @@ class NetworkPlannerTest {
         NetworkCreate desired = NetworkPlanner.desired(network(s -> s.subnet = "10.42.0.0/24"));
         ObservedNetwork observed = observed(NetworkPlanner.desired(network(s -> s.subnet = "10.42.0.0/24")), Set.of(C1));
 
-        assertThat(NetworkPlanner.plan("backend", desired, observed).isEmpty()).isTrue();
+        assertThat(NetworkPlanner.plan("default", "backend", desired, observed).isEmpty()).isTrue();
     }
 
     @Test
@@ -58,7 +58,7 @@ class NetworkPlannerTest {
         String why = "config hash changed (" + ConfigHash.shortForm(before.labels().get(Labels.CONFIG_HASH))
                 + " -> " + ConfigHash.shortForm(desired.labels().get(Labels.CONFIG_HASH)) + ")";
 
-        Plan plan = NetworkPlanner.plan("backend", desired, observed(before, Set.of(C2, C1)));
+        Plan plan = NetworkPlanner.plan("default", "backend", desired, observed(before, Set.of(C2, C1)));
         assertThat(plan.toString()).isEqualTo("""
                 [1] DisconnectNetwork default-backend aaaaaaaaaaaa: %1$s
                 [2] DisconnectNetwork default-backend bbbbbbbbbbbb: %1$s
@@ -79,7 +79,7 @@ class NetworkPlannerTest {
                 s -> s.gateway = "10.42.0.1",
                 s -> s.labels = Map.of("team", "blue"))) {
             NetworkCreate desired = NetworkPlanner.desired(network(change));
-            assertThat(NetworkPlanner.plan("backend", desired, observed(before, Set.of())).toString())
+            assertThat(NetworkPlanner.plan("default", "backend", desired, observed(before, Set.of())).toString())
                     .startsWith("[1] RemoveNetwork default-backend: config hash changed")
                     .contains("[2] CreateNetwork default-backend:");
         }
@@ -90,11 +90,11 @@ class NetworkPlannerTest {
         NetworkCreate desired = NetworkPlanner.desired(network(s -> { }));
         ObservedNetwork foreign = new ObservedNetwork("net-9", "default-backend", Map.of("com.example", "x"), Set.of(C1));
 
-        assertThatThrownBy(() -> NetworkPlanner.plan("backend", desired, foreign))
+        assertThatThrownBy(() -> NetworkPlanner.plan("default", "backend", desired, foreign))
                 .isInstanceOf(NetworkPlanner.NotOwnedException.class)
                 .hasMessageContaining("default-backend")
                 .hasMessageContaining("not managed by Mooring");
-        assertThatThrownBy(() -> NetworkPlanner.plan("backend", null, foreign))
+        assertThatThrownBy(() -> NetworkPlanner.plan("default", "backend", null, foreign))
                 .as("not even on deletion")
                 .isInstanceOf(NetworkPlanner.NotOwnedException.class);
     }
@@ -103,14 +103,14 @@ class NetworkPlannerTest {
     void deletionDisconnectsAndRemoves() {
         NetworkCreate before = NetworkPlanner.desired(network(s -> { }));
 
-        assertThat(NetworkPlanner.plan("backend", null, observed(before, Set.of(C1))).toString()).isEqualTo("""
+        assertThat(NetworkPlanner.plan("default", "backend", null, observed(before, Set.of(C1))).toString()).isEqualTo("""
                 [1] DisconnectNetwork default-backend aaaaaaaaaaaa: Network is being deleted
                 [2] RemoveNetwork default-backend: Network is being deleted""");
     }
 
     @Test
     void deletionOfAMissingNetworkNeedsNothing() {
-        assertThat(NetworkPlanner.plan("backend", null, null).isEmpty()).isTrue();
+        assertThat(NetworkPlanner.plan("default", "backend", null, null).isEmpty()).isTrue();
     }
 
     private static ObservedNetwork observed(NetworkCreate createdFrom, Set<String> containerIds) {
