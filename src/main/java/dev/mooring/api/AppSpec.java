@@ -34,6 +34,48 @@ public class AppSpec {
     public String stopGracePeriod;
     /** Signal that asks the container to stop; default the image's (usually SIGTERM). */
     public String stopSignal;
+    /** How a change is rolled out to the replicas. */
+    public UpdateStrategy update;
+    /** Without a healthcheck, a new replica counts as ready once it has run this long; default 0. */
+    public Integer minReadySeconds;
+    /** How many old revisions to keep; default 10. */
+    public Integer revisionHistoryLimit;
+    /** Apps that must be started, healthy or completed before this one's containers are created. */
+    public List<Dependency> dependsOn;
+    /** When true, Mooring leaves the App alone (for debugging by hand) and says so in status. */
+    public Boolean suspend;
+    /** Replace replicas whose healthcheck reports unhealthy (Docker alone never does); default true. */
+    public Boolean restartOnUnhealthy;
+    /** {@code IfNotPresent} (default), {@code Always} (pull regularly, roll out a moved tag) or {@code Never}. */
+    public String imagePullPolicy;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class UpdateStrategy {
+        /** Replicas replaced at once; default 1, 0 means all. */
+        public Integer parallelism;
+        /** Pause between batches; default 0s. */
+        public String delay;
+        /** {@code stop-first} (default) or {@code start-first}. */
+        public String order;
+        /** How long a new replica must stay ready before the next batch; default 5s. */
+        public String monitor;
+        /** {@code rollback} (default), {@code pause} or {@code continue}. */
+        public String failureAction;
+        /** Share of new replicas that may fail before failureAction applies; default 0. */
+        public Double maxFailureRatio;
+        /** How long a new replica may take to become ready before it counts as failed; default 2m. */
+        public String progressDeadline;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class Dependency {
+        /** Name of an App in the same namespace. */
+        public String app;
+        /** {@code started} (default), {@code healthy} or {@code completed} (exited 0). */
+        public String condition;
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder(alphabetic = true)

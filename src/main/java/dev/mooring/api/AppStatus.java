@@ -12,7 +12,28 @@ public class AppStatus extends ResourceStatus {
     public Integer readyReplicas;
     public Integer updatedReplicas;
     public String configHash;
+    /** The revision every replica runs once the rollout is complete. */
+    public Integer currentRevision;
+    /** The revision being rolled out (equal to currentRevision when nothing moves). */
+    public Integer updateRevision;
+    public Rollout rollout;
     public List<ContainerStatus> containers = new ArrayList<>();
+
+    /** Where the rollout stands; kept in status so a restart of Mooring resumes it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Rollout {
+        /** Progressing, Complete, RollingBack, RolledBack, Paused. */
+        public String phase;
+        /** The revision being rolled out. */
+        public Integer revision;
+        /** A revision that failed, and the generation it failed for (not retried until the spec changes). */
+        public Integer failedRevision;
+        public Long failedGeneration;
+        public String failedImageId;
+        public String message;
+        /** When the last batch completed: the next waits for update.delay. */
+        public String lastBatchAt;
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class ContainerStatus {
@@ -24,5 +45,16 @@ public class AppStatus extends ResourceStatus {
         /** healthy, unhealthy, starting, or none without a healthcheck. */
         public String health;
         public boolean upToDate;
+        public Integer revision;
+        public Integer exitCode;
+        public String imageId;
+        /** Host ports, like {@code 127.0.0.1:32768->8080/tcp}. */
+        public List<String> ports;
+        /** When Mooring first saw the replica ready (for update.monitor). */
+        public String readySince;
+        /** Restarts Mooring made of this replica, and when it may try again (crash-loop back-off). */
+        public Integer restarts;
+        public String nextRestartAt;
+        public String lastRestartAt;
     }
 }

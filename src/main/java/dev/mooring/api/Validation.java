@@ -31,6 +31,10 @@ public final class Validation {
     static final Set<String> DESIRED_STATES = Set.of("Running", "Stopped");
     static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
     static final Set<String> RECLAIM_POLICIES = Set.of("Retain", "Delete");
+    static final Set<String> UPDATE_ORDERS = Set.of("stop-first", "start-first");
+    static final Set<String> FAILURE_ACTIONS = Set.of("rollback", "pause", "continue");
+    static final Set<String> DEPENDENCY_CONDITIONS = Set.of("started", "healthy", "completed");
+    static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -169,6 +173,90 @@ public final class Validation {
             error("spec.stopSignal", "\"" + s.stopSignal + "\" is not a signal name like SIGTERM or a number");
         }
         dnsLabel("spec.engine", s.engine, false);
+        update(s);
+        if (s.minReadySeconds != null && s.minReadySeconds < 0) {
+            error("spec.minReadySeconds", "must be 0 or more");
+        }
+        if (s.revisionHistoryLimit != null && s.revisionHistoryLimit < 1) {
+            error("spec.revisionHistoryLimit", "must be 1 or more");
+        }
+        oneOf("spec.imagePullPolicy", s.imagePullPolicy, PULL_POLICIES);
+        if (s.dependsOn != null) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < s.dependsOn.size(); i++) {
+                AppSpec.Dependency d = s.dependsOn.get(i);
+                String f = "spec.dependsOn[" + i + "]";
+                if (d == null) {
+                    error(f, "is empty");
+                    continue;
+                }
+                dnsLabel(f + ".app", d.app, true);
+                oneOf(f + ".condition", d.condition, DEPENDENCY_CONDITIONS);
+                if (d.app != null && !seen.add(d.app)) {
+                    error(f + ".app", d.app + " is listed twice");
+                }
+            }
+        }
+    }
+
+    private void update(AppSpec s) {
+        AppSpec.UpdateStrategy u = s.update;
+        if (u == null) {
+            return;
+        }
+        if (u.parallelism != null && u.parallelism < 0) {
+            error("spec.update.parallelism", "must be 0 (all at once) or more");
+        }
+        duration("spec.update.delay", u.delay);
+        duration("spec.update.monitor", u.monitor);
+        duration("spec.update.progressDeadline", u.progressDeadline);
+        oneOf("spec.update.order", u.order, UPDATE_ORDERS);
+        oneOf("spec.update.failureAction", u.failureAction, FAILURE_ACTIONS);
+        if (u.maxFailureRatio != null && (u.maxFailureRatio < 0 || u.maxFailureRatio > 1)) {
+            error("spec.update.maxFailureRatio", "must be between 0 and 1");
+        }
+        if ("start-first".equals(u.order) && s.ports != null && s.ports.stream().anyMatch(p -> p != null && p.hostPort != null)) {
+            error("spec.update.order", "start-first runs the new container beside the old one, which cannot bind the same fixed "
+                    + "hostPort on one engine; use stop-first, or leave hostPort empty for an ephemeral port");
+        }
+    }
+
+    /**
+     * The first dependency cycle among Apps of one namespace ({@code a -> b -> a}), or null.
+     * @param edges every App's dependsOn, by App name
+     */
+    public static String dependencyCycle(Map<String, List<String>> edges) {
+        Map<String, Integer> state = new java.util.HashMap<>(); // 1 visiting, 2 done
+        for (String start : new java.util.TreeSet<>(edges.keySet())) {
+            java.util.Deque<String> path = new java.util.ArrayDeque<>();
+            String cycle = visit(start, edges, state, path);
+            if (cycle != null) {
+                return cycle;
+            }
+        }
+        return null;
+    }
+
+    private static String visit(String node, Map<String, List<String>> edges, Map<String, Integer> state, java.util.Deque<String> path) {
+        Integer st = state.get(node);
+        if (st != null && st == 2) {
+            return null;
+        }
+        path.addLast(node);
+        if (st != null && st == 1) {
+            List<String> p = new ArrayList<>(path);
+            return String.join(" -> ", p.subList(p.indexOf(node), p.size()));
+        }
+        state.put(node, 1);
+        for (String next : edges.getOrDefault(node, List.of())) {
+            String cycle = visit(next, edges, state, path);
+            if (cycle != null) {
+                return cycle;
+            }
+        }
+        path.removeLast();
+        state.put(node, 2);
+        return null;
     }
 
     private void ports(AppSpec s) {

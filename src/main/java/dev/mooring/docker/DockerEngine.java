@@ -82,8 +82,21 @@ public class DockerEngine {
                     ? Set.of() : new HashSet<>(c.getNetworkSettings().getNetworks().keySet());
             out.add(new ObservedContainer(c.getId(), cname, c.getLabels() == null ? Map.of() : c.getLabels(),
                     c.getState(), ObservedContainer.healthFromStatus(c.getStatus()), nets,
-                    c.getCreated() == null ? 0 : c.getCreated(), c.getImageId(), c.getStatus()));
+                    c.getCreated() == null ? 0 : c.getCreated(), c.getImageId(), c.getStatus(), ports(c)));
         }
+        return out;
+    }
+
+    private static List<String> ports(Container c) {
+        List<String> out = new ArrayList<>();
+        if (c.getPorts() != null) {
+            for (var p : c.getPorts()) {
+                if (p.getPublicPort() != null) {
+                    out.add((p.getIp() == null ? "" : p.getIp() + ":") + p.getPublicPort() + "->" + p.getPrivatePort() + "/" + p.getType());
+                }
+            }
+        }
+        out.sort(null);
         return out;
     }
 

@@ -17,7 +17,45 @@ public record ObservedContainer(
         Set<String> networks,
         long createdEpochSeconds,
         String imageId,
-        String status) {
+        String status,
+        /** Published ports, like {@code 127.0.0.1:32768->8080/tcp}. */
+        java.util.List<String> ports) {
+
+    private static final java.util.regex.Pattern EXITED = java.util.regex.Pattern.compile("Exited \\((-?\\d+)\\)");
+    private static final java.util.regex.Pattern UP = java.util.regex.Pattern.compile(
+            "Up (Less than a second|About a minute|About an hour|(\\d+) (second|seconds|minute|minutes|hour|hours|day|days|week|weeks|month|months))");
+
+    /** The exit code of an exited container, from docker's status text ({@code Exited (1) 3 seconds ago}), or null. */
+    public Integer exitCode() {
+        if (status == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = EXITED.matcher(status);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    /** How long a running container has been up, from docker's status text (coarse past a minute), or -1. */
+    public long upSeconds() {
+        if (status == null) {
+            return -1;
+        }
+        java.util.regex.Matcher m = UP.matcher(status);
+        if (!m.find()) {
+            return -1;
+        }
+        return switch (m.group(1)) {
+            case "Less than a second" -> 0;
+            case "About a minute" -> 60;
+            case "About an hour" -> 3600;
+            default -> {
+                long n = Long.parseLong(m.group(2));
+                String unit = m.group(3);
+                long mult = unit.startsWith("second") ? 1 : unit.startsWith("minute") ? 60 : unit.startsWith("hour") ? 3600
+                        : unit.startsWith("day") ? 86400 : unit.startsWith("week") ? 604800 : 2592000;
+                yield n * mult;
+            }
+        };
+    }
 
     public boolean isRunning() {
         return "running".equals(state) || "restarting".equals(state);
@@ -43,6 +81,14 @@ public record ObservedContainer(
     /** Ready to serve: running, and healthy when it has a healthcheck. */
     public boolean isReady() {
         return "running".equals(state) && ("healthy".equals(health) || "none".equals(health));
+    }
+
+    /** Ready, and without a healthcheck up for at least minReadySeconds. */
+    public boolean isReady(int minReadySeconds) {
+        if (!isReady()) {
+            return false;
+        }
+        return !"none".equals(health) || minReadySeconds <= 0 || upSeconds() >= minReadySeconds;
     }
 
     /** Reads the health from docker's status text, e.g. {@code Up 3 seconds (healthy)}. */
