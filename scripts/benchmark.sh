@@ -43,6 +43,7 @@ COMPOSE_UP=0
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
 now() { date +%s.%N; }
+pause() { sleep "$1" & wait $!; }   # a signal interrupts wait at once, so the trap runs without delay
 elapsed() { python3 -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.2f}")' "$1" "$2"; }
 
 # ---- cleanup (trap) ----------------------------------------------------------------------------
@@ -207,9 +208,9 @@ for op, n in sorted(calls.items()):
 '
 sample() { curl -sf "$BASE/q/metrics" | python3 -c "$METRICS_PY"; }
 log "idle: settling ${SETTLE} s, then counting Docker API calls for ${IDLE} s"
-sleep "$SETTLE"
+pause "$SETTLE"
 s0=$(now); sample >"$WORK/calls0"
-sleep "$IDLE"
+pause "$IDLE"
 s1=$(now); sample >"$WORK/calls1"
 IDLE_REPORT=$(python3 - "$WORK/calls0" "$WORK/calls1" "$(elapsed "$s0" "$s1")" <<'EOF'
 import sys

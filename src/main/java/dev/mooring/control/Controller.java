@@ -121,13 +121,16 @@ public class Controller {
     }
 
     void resyncAll() {
+        // Collected first: a key known to the store and to an engine is reconciled once, not twice.
+        java.util.Set<ResourceKey> keys = new java.util.LinkedHashSet<>();
         for (KeySource source : keySources) {
             try {
-                source.keys().forEach(this::enqueue);
+                keys.addAll(source.keys());
             } catch (Exception e) {
                 LOG.warnf("resync: %s failed: %s", source.getClass().getSimpleName(), e.toString());
             }
         }
+        keys.forEach(this::enqueue);
     }
 
     private void work() {

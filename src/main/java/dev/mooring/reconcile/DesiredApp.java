@@ -29,9 +29,13 @@ public record DesiredApp(
 
     public static final int DEFAULT_STOP_SECONDS = 10;
 
-    /** A desired state with no replicas: what remains of an App being deleted, or of an orphan's owner. */
+    /**
+     * A desired state with no replicas: what remains of an App being deleted, or of an orphan's
+     * owner. Containers are stopped with their own stop timeout (set at creation from
+     * stopGracePeriod), so a deletion takes as long as each container asked for, not a default.
+     */
     public static DesiredApp gone(String namespace, String name) {
-        return new DesiredApp(namespace, name, 0, 0, false, null, null, DEFAULT_STOP_SECONDS);
+        return new DesiredApp(namespace, name, 0, 0, false, null, null, null);
     }
 
     public static DesiredApp of(App app) {
