@@ -10,6 +10,7 @@ public final class Labels {
     public static final String REPLICA = "dev.mooring.replica";
     public static final String CONFIG_HASH = "dev.mooring.config-hash";
     public static final String GENERATION = "dev.mooring.generation";
+    public static final String REVISION = "dev.mooring.revision";
     /**
      * Which Mooring installation owns the object ({@code mooring.instance}), so that two
      * installations sharing an engine never take each other's containers for orphans.

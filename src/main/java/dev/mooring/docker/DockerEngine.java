@@ -215,6 +215,18 @@ public class DockerEngine {
         });
     }
 
+    /** The ID of the image a reference names on this engine, or null when the engine does not have it. */
+    public String imageId(String reference) {
+        try {
+            return call("image.inspect", () -> client.inspectImageCmd(reference).exec().getId());
+        } catch (EngineException e) {
+            if (e.notFound()) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     public void startContainer(String id) {
         try {
             call("container.start", () -> client.startContainerCmd(id).exec());
@@ -394,6 +406,12 @@ public class DockerEngine {
 
     public void ping() {
         call("ping", () -> client.pingCmd().exec());
+    }
+
+    /** Subscribes to image events (tag, pull, load, ...): a tag may now name another image. */
+    public Closeable watchImageEvents(long sinceEpochSeconds, ResultCallback<Event> callback) {
+        count("events");
+        return streams.eventsCmd().withSince(Long.toString(sinceEpochSeconds)).withEventTypeFilter("image").exec(callback);
     }
 
     /** Subscribes to events of Mooring's containers since the given unix time; the callback gets each one. */

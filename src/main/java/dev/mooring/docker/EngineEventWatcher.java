@@ -35,6 +35,13 @@ public class EngineEventWatcher {
     DockerEngines engines;
     @Inject
     Controller controller;
+    @Inject
+    ImageResolver images;
+    @Inject
+    jakarta.enterprise.event.Event<ImagesChanged> imagesChanged;
+
+    /** Image events that may move a tag to another image. */
+    private static final Set<String> IMAGE_ACTIONS = Set.of("tag", "untag", "pull", "load", "import", "delete");
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mooring-docker-events");
@@ -46,6 +53,54 @@ public class EngineEventWatcher {
     public void start() {
         for (DockerEngine engine : engines.all()) {
             new Subscription(engine).connect(Instant.now().getEpochSecond());
+            watchImages(engine, Instant.now().getEpochSecond(), Duration.ofMillis(500));
+        }
+    }
+
+    private void watchImages(DockerEngine engine, long since, Duration backoff) {
+        if (stopping) {
+            return;
+        }
+        long[] last = {since};
+        Runnable again = () -> {
+            if (stopping) {
+                return;
+            }
+            try {
+                scheduler.schedule(() -> {
+                    images.invalidate(engine.name()); // events in the gap are covered by since, but be sure
+                    watchImages(engine, last[0], Duration.ofMillis(Math.min(30_000, backoff.toMillis() * 2)));
+                }, backoff.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                // shutting down
+            }
+        };
+        try {
+            engine.watchImageEvents(since, new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(Event event) {
+                    if (event.getTime() != null) {
+                        last[0] = Math.max(last[0], event.getTime());
+                    }
+                    LOG.debugf("engine %s: image event %s %s", engine.name(), event.getAction(), event.getId());
+                    if (event.getAction() != null && IMAGE_ACTIONS.contains(event.getAction())) {
+                        images.invalidate(engine.name());
+                        imagesChanged.fire(new ImagesChanged(engine.name()));
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    again.run();
+                }
+
+                @Override
+                public void onComplete() {
+                    again.run();
+                }
+            });
+        } catch (RuntimeException e) {
+            again.run();
         }
     }
 

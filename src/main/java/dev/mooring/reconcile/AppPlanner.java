@@ -1,36 +1,89 @@
 package dev.mooring.reconcile;
 
 import dev.mooring.docker.ObservedContainer;
+import dev.mooring.reconcile.RolloutState.CrashState;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Decides, without I/O, which container operations bring an App's observed containers to the
- * desired state:
+ * Decides, without I/O, which container operations bring an App's containers towards the
+ * desired state, one pass at a time:
  * <ul>
- *   <li>a missing replica is created (and started unless the App is Stopped);</li>
- *   <li>a replica whose config hash differs is replaced: create under a temporary name, stop and
- *       remove the old one, rename the new one, start it (compose's recreate);</li>
- *   <li>a replica that matches is kept: started if it stopped, never restarted needlessly;</li>
+ *   <li>a missing replica is created (once the Apps it depends on allow it);</li>
+ *   <li>replicas running an older configuration are replaced in batches of
+ *       {@code update.parallelism}: stop-first (stop and remove the old, create the new) or
+ *       start-first (the new one runs beside the old, under {@code <name>-next}, until it has been
+ *       ready for {@code update.monitor}; then the old goes and the new takes its name). The next
+ *       batch starts after {@code update.delay}; new replicas that exit, turn unhealthy or are not
+ *       ready within {@code update.progressDeadline} fail the rollout;</li>
+ *   <li>a replica that exited is started again as {@code restartPolicy} says, after a back-off
+ *       that doubles from 10 s to 5 min (Kubernetes' CrashLoopBackOff), and one that stays
+ *       unhealthy is replaced under the same back-off;</li>
  *   <li>duplicates of a replica (left by a crash mid-replace) go, keeping the best one;</li>
  *   <li>surplus replicas go, highest number first.</li>
  * </ul>
  */
 public final class AppPlanner {
+    static final Duration BACKOFF_BASE = Duration.ofSeconds(10);
+    static final Duration BACKOFF_CAP = Duration.ofMinutes(5);
+    /** A replica that has run this long is forgiven its earlier crashes (as the kubelet does). */
+    static final long CRASH_RESET_SECONDS = 600;
+    static final Duration WATCH = Duration.ofSeconds(1);
+
     private AppPlanner() {
     }
 
+    /** What a pass should do, and what it learned for status. */
+    public record Decision(
+            Plan plan,
+            /** Look again after this long (rollout monitoring, back-off, delay); null when nothing waits. */
+            Duration requeueAfter,
+            /** New replicas that failed the rollout, with the reason; non-empty means failureAction applies. */
+            List<String> rolloutFailures,
+            /** Replicas still running an older configuration. */
+            int pendingReplicas,
+            /** New replicas not yet ready for update.monitor. */
+            int inFlight,
+            /** Crash-loop state per replica after this pass. */
+            Map<Integer, CrashState> crashes,
+            /** Replicas waiting out a back-off, in words. */
+            List<String> backoffs,
+            /** Replicas not created because dependencies are not met. */
+            int waitingForDependencies) {
+
+        public boolean rolloutFailed() {
+            return !rolloutFailures.isEmpty();
+        }
+
+        /** Every replica runs the target and none is still being watched. */
+        public boolean rolloutComplete() {
+            return pendingReplicas == 0 && inFlight == 0 && rolloutFailures.isEmpty();
+        }
+    }
+
+    /** A pass with no history: nothing watched, no back-off (planner tests, orphans, deletion). */
     public static Plan plan(DesiredApp desired, List<ObservedContainer> observed) {
+        return decide(desired, RolloutState.of(observed, Instant.EPOCH)).plan();
+    }
+
+    public static Decision decide(DesiredApp desired, RolloutState state) {
         List<Operation> ops = new ArrayList<>();
         Map<Integer, List<ObservedContainer>> byReplica = new TreeMap<>();
-        for (ObservedContainer c : observed) {
+        for (ObservedContainer c : state.containers()) {
             byReplica.computeIfAbsent(c.replica(), r -> new ArrayList<>()).add(c);
         }
         Integer stop = desired.stopTimeoutSeconds();
+        Map<Integer, CrashState> crashes = new HashMap<>(state.crashes());
+        List<String> backoffs = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Duration requeue = null;
 
         // Surplus and unnumbered replicas first, highest number first: they free names and ports.
         List<Integer> surplus = byReplica.keySet().stream().filter(r -> r < 1 || r > desired.replicas())
@@ -41,59 +94,225 @@ public final class AppPlanner {
             for (ObservedContainer c : byReplica.get(r)) {
                 remove(ops, c, stop, why);
             }
+            crashes.remove(r);
         }
+        if (desired.template() == null) {
+            return new Decision(new Plan(ops), null, List.of(), 0, 0, crashes, List.of(), 0);
+        }
+
+        // A rollout is a change of target (config or image); a dead or detached container is only repaired.
+        boolean rolloutActive = state.rolloutInProgress() || state.containers().stream()
+                .anyMatch(c -> c.replica() >= 1 && c.replica() <= desired.replicas() && outdated(desired, c));
+        List<ObservedContainer[]> failedPairs = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
+        int inFlight = 0;
+        int waiting = 0;
+        Instant lastSettled = null;
 
         for (int r = 1; r <= desired.replicas(); r++) {
             String name = DockerNames.container(desired.namespace(), desired.name(), r);
-            List<ObservedContainer> candidates = new ArrayList<>(byReplica.getOrDefault(r, List.of()));
+            List<ObservedContainer> candidates = byReplica.getOrDefault(r, List.of());
             if (candidates.isEmpty()) {
-                ops.add(new Operation.CreateContainer(desired.container(name, r), "missing replica " + r));
-                if (desired.running()) {
-                    ops.add(new Operation.StartContainer(name, name, "new replica " + r));
+                if (!state.mayCreate()) {
+                    waiting++;
+                    continue;
                 }
+                create(ops, desired, name, r, "missing replica " + r, "new replica " + r);
                 continue;
             }
-            candidates.sort(best(desired, name));
-            ObservedContainer keeper = candidates.get(0);
-            for (ObservedContainer extra : candidates.subList(1, candidates.size())) {
+            List<ObservedContainer> current = new ArrayList<>(candidates.stream().filter(c -> staleness(desired, c) == null).toList());
+            List<ObservedContainer> stale = new ArrayList<>(candidates.stream().filter(c -> staleness(desired, c) != null).toList());
+            current.sort(best(name));
+            stale.sort(best(name));
+
+            if (current.isEmpty()) {
+                ObservedContainer old = stale.get(0);
+                for (ObservedContainer extra : stale.subList(1, stale.size())) {
+                    remove(ops, extra, stop, "duplicate of replica " + r);
+                }
+                pending.add(new Pending(r, name, old, staleness(desired, old)));
+                continue;
+            }
+
+            ObservedContainer keeper = current.get(0);
+            for (ObservedContainer extra : current.subList(1, current.size())) {
                 remove(ops, extra, stop, "duplicate of replica " + r);
             }
-            String stale = staleness(desired, keeper);
-            if (stale != null) {
-                String next = DockerNames.next(desired.namespace(), desired.name(), r);
-                String current = keeper.name();
-                if (current.equals(next)) {
-                    // A replacement left under the temporary name (its pass died before the rename)
-                    // that is stale itself: creating the new one under that name would conflict on
-                    // every pass, so give the leftover the canonical name first.
-                    ops.add(new Operation.RenameContainer(keeper.id(), next, name, "frees the temporary name " + next));
-                    current = name;
-                }
-                ops.add(new Operation.CreateContainer(desired.container(next, r), "replaces " + current + ": " + stale));
-                ops.add(new Operation.StopContainer(keeper.id(), current, stop, "replaced: " + stale));
-                ops.add(new Operation.RemoveContainer(keeper.id(), current, "replaced: " + stale));
-                ops.add(new Operation.RenameContainer(next, next, name, "takes the place of the replaced container"));
-                if (desired.running()) {
-                    ops.add(new Operation.StartContainer(name, name, "replacement of replica " + r));
+            Instant readySince = state.readySince().get(keeper.id());
+            boolean settled = readySince != null && !state.now().isBefore(readySince.plus(desired.update().monitor()));
+            if (settled) {
+                Instant at = readySince.plus(desired.update().monitor());
+                lastSettled = lastSettled == null || at.isAfter(lastSettled) ? at : lastSettled;
+            }
+            String failure = rolloutActive && !settled ? failure(desired, keeper, state.now()) : null;
+            boolean carryOn = "continue".equals(desired.update().failureAction());
+            if (rolloutActive && desired.running() && "created".equals(keeper.state())) {
+                // left between create and start (a crash of Mooring, say): start it, then watch it as usual
+                ops.add(new Operation.StartContainer(keeper.id(), keeper.name(), "container is created, should run"));
+            }
+
+            if (!stale.isEmpty()) {
+                // A start-first pair: the new replica runs beside the old one until it has proven itself.
+                if (settled || !desired.running() || (failure != null && carryOn)) {
+                    swap(ops, keeper, stale, name, r, desired, stop);
+                } else if (failure != null) {
+                    failures.add(keeper.name() + " " + failure);
+                    failedPairs.add(new ObservedContainer[]{keeper, stale.get(0)});
+                } else {
+                    inFlight++;
                 }
                 continue;
             }
-            if (!keeper.name().equals(name)) {
-                ops.add(new Operation.RenameContainer(keeper.id(), keeper.name(), name, "replica " + r + " has a temporary name"));
+
+            rename(ops, keeper, name, r);
+            if (!desired.running()) {
+                if (keeper.isRunning()) {
+                    ops.add(new Operation.StopContainer(keeper.id(), name, stop, "desiredState is Stopped"));
+                }
+                continue;
             }
-            if (desired.running() && !keeper.isRunning()) {
-                ops.add(new Operation.StartContainer(keeper.id(), name, "container is " + keeper.state() + ", should run"));
-            } else if (!desired.running() && keeper.isRunning()) {
-                ops.add(new Operation.StopContainer(keeper.id(), name, stop, "desiredState is Stopped"));
+            if (rolloutActive && !settled) {
+                if (failure != null && !carryOn) {
+                    failures.add(keeper.name() + " " + failure);
+                } else if (failure == null) {
+                    inFlight++;
+                }
+                continue;
+            }
+            requeue = min(requeue, supervise(ops, desired, keeper, name, r, state.now(), crashes, backoffs, stop));
+        }
+
+        int allowed = (int) Math.floor(desired.update().maxFailureRatio() * desired.replicas());
+        if (failures.size() > allowed) {
+            return new Decision(new Plan(ops), WATCH, failures, pending.size(), inFlight, crashes, backoffs, waiting);
+        }
+        for (ObservedContainer[] pair : failedPairs) {
+            // a tolerated failure (maxFailureRatio): the rollout goes on, the new replica takes the old one's place
+            int r = pair[0].replica();
+            swap(ops, pair[0], List.of(pair[1]), DockerNames.container(desired.namespace(), desired.name(), r), r, desired, stop);
+        }
+        if (inFlight > 0) {
+            requeue = min(requeue, WATCH);
+        } else if (!pending.isEmpty()) {
+            Instant earliest = lastSettled == null ? state.now() : lastSettled.plus(desired.update().delay());
+            if (state.now().isBefore(earliest)) {
+                requeue = min(requeue, Duration.between(state.now(), earliest));
+            } else {
+                int batch = desired.update().parallelism() == 0 ? pending.size() : Math.min(desired.update().parallelism(), pending.size());
+                for (Pending p : pending.subList(0, batch)) {
+                    replace(ops, desired, p);
+                }
+                requeue = min(requeue, WATCH);
             }
         }
-        return new Plan(ops);
+        return new Decision(new Plan(ops), requeue, List.of(), pending.size(), inFlight, crashes, backoffs, waiting);
     }
 
-    /** Why the container cannot stay as it is, or null when it matches the desired template. */
+    private record Pending(int replica, String name, ObservedContainer old, String why) {
+    }
+
+    /** The new replica of a start-first pair takes the old one's place: the old goes, the new takes its name. */
+    private static void swap(List<Operation> ops, ObservedContainer keeper, List<ObservedContainer> stale, String name, int r,
+                             DesiredApp desired, Integer stop) {
+        for (ObservedContainer old : stale) {
+            remove(ops, old, stop, "replaced by " + keeper.name() + ": " + staleness(desired, old));
+        }
+        rename(ops, keeper, name, r);
+    }
+
+    /** Built from another configuration or image than the target: a rollout must replace it. */
+    static boolean outdated(DesiredApp desired, ObservedContainer c) {
+        return !desired.configHash().equals(c.configHash())
+                || (desired.imageId() != null && c.imageId() != null && !desired.imageId().equals(c.imageId()));
+    }
+
+    private static void replace(List<Operation> ops, DesiredApp desired, Pending p) {
+        Integer stop = desired.stopTimeoutSeconds();
+        String next = DockerNames.next(desired.namespace(), desired.name(), p.replica());
+        if (desired.update().startFirst() && desired.running() && !p.old().name().equals(next)) {
+            ops.add(new Operation.CreateContainer(desired.container(next, p.replica()), "replaces " + p.old().name() + ": " + p.why()));
+            ops.add(new Operation.StartContainer(next, next, "start-first: runs beside " + p.old().name() + " until ready"));
+            return;
+        }
+        if (p.old().isRunning()) {
+            ops.add(new Operation.StopContainer(p.old().id(), p.old().name(), stop, "replaced: " + p.why()));
+        }
+        ops.add(new Operation.RemoveContainer(p.old().id(), p.old().name(), "replaced: " + p.why()));
+        create(ops, desired, p.name(), p.replica(), "replaces " + p.old().name() + ": " + p.why(), "replacement of replica " + p.replica());
+    }
+
+    /**
+     * Keeps an up-to-date replica running: starts a fresh or exited one (with back-off when it
+     * keeps exiting), replaces one that stays unhealthy. Returns when to look again, or null.
+     */
+    private static Duration supervise(List<Operation> ops, DesiredApp desired, ObservedContainer c, String name, int r,
+                                      Instant now, Map<Integer, CrashState> crashes, List<String> backoffs, Integer stop) {
+        DesiredApp.Lifecycle life = desired.lifecycle();
+        if ("created".equals(c.state())) {
+            ops.add(new Operation.StartContainer(c.id(), name, "container is created, should run"));
+            return null;
+        }
+        boolean exited = "exited".equals(c.state());
+        boolean unhealthy = c.isRunning() && "unhealthy".equals(c.health()) && life.restartOnUnhealthy();
+        if (!exited && !unhealthy) {
+            if (c.isRunning() && c.upSeconds() >= CRASH_RESET_SECONDS) {
+                crashes.remove(r);
+            }
+            return c.isReady(life.minReadySeconds()) ? null : Duration.ofSeconds(2);
+        }
+        if (exited && !life.restarts(c.exitCode())) {
+            return null; // done, as restartPolicy wants: "no", or "on-failure" after a clean exit
+        }
+        CrashState cs = crashes.getOrDefault(r, new CrashState(0, null, null));
+        if (cs.nextRestartAt() != null && now.isBefore(cs.nextRestartAt())) {
+            backoffs.add(name + (exited ? " exited with code " + c.exitCode() : " is unhealthy") + "; restarted "
+                    + cs.restarts() + " times; next attempt at " + cs.nextRestartAt() + " (back-off "
+                    + backoff(cs.restarts()).toSeconds() + "s)");
+            return Duration.between(now, cs.nextRestartAt());
+        }
+        int restarts = cs.restarts() + 1;
+        crashes.put(r, new CrashState(restarts, now.plus(backoff(restarts)), now));
+        if (exited) {
+            ops.add(new Operation.StartContainer(c.id(), name, "container is exited"
+                    + (c.exitCode() == null ? "" : " (code " + c.exitCode() + ")") + ", should run; restart " + restarts));
+        } else {
+            remove(ops, c, stop, "unhealthy; replaced (restart " + restarts + ")");
+            create(ops, desired, name, r, "replaces unhealthy " + name, "replacement of unhealthy replica " + r);
+        }
+        return backoff(restarts);
+    }
+
+    /** Back-off before the restart after the n-th: 10 s doubling to 5 min; none before the first. */
+    static Duration backoff(int restarts) {
+        if (restarts <= 0) {
+            return Duration.ZERO;
+        }
+        long seconds = BACKOFF_BASE.toSeconds() << Math.min(restarts - 1, 10);
+        return Duration.ofSeconds(Math.min(seconds, BACKOFF_CAP.toSeconds()));
+    }
+
+    /** Why a new replica fails the rollout, or null while it may still come good. */
+    static String failure(DesiredApp desired, ObservedContainer c, Instant now) {
+        if ("exited".equals(c.state()) || "dead".equals(c.state())) {
+            return "exited" + (c.exitCode() == null ? "" : " with code " + c.exitCode());
+        }
+        if ("unhealthy".equals(c.health())) {
+            return "is unhealthy";
+        }
+        long age = now.getEpochSecond() - c.createdEpochSeconds();
+        if (!c.isReady(desired.lifecycle().minReadySeconds()) && age > desired.update().progressDeadline().toSeconds()) {
+            return "not ready after " + desired.update().progressDeadline().toSeconds() + "s (update.progressDeadline)";
+        }
+        return null;
+    }
+
+    /** Why the container cannot stay as it is, or null when it matches the desired target. */
     static String staleness(DesiredApp desired, ObservedContainer c) {
         if (!desired.configHash().equals(c.configHash())) {
             return "config hash changed (" + ConfigHash.shortForm(c.configHash()) + " -> " + ConfigHash.shortForm(desired.configHash()) + ")";
+        }
+        if (desired.imageId() != null && c.imageId() != null && !desired.imageId().equals(c.imageId())) {
+            return "image changed (" + shortId(c.imageId()) + " -> " + shortId(desired.imageId()) + ")";
         }
         if ("dead".equals(c.state())) {
             return "container is dead";
@@ -106,13 +325,30 @@ public final class AppPlanner {
         return null;
     }
 
-    /** Order of preference among containers of one replica: up to date, running, canonical name, newest. */
-    private static Comparator<ObservedContainer> best(DesiredApp desired, String canonical) {
-        return Comparator.<ObservedContainer>comparingInt(c -> staleness(desired, c) == null ? 0 : 1)
-                .thenComparingInt(c -> c.isRunning() ? 0 : 1)
+    private static String shortId(String id) {
+        String s = id.startsWith("sha256:") ? id.substring(7) : id;
+        return s.substring(0, Math.min(12, s.length()));
+    }
+
+    /** Preference among containers of one replica: running, canonical name, newest. */
+    private static Comparator<ObservedContainer> best(String canonical) {
+        return Comparator.<ObservedContainer>comparingInt(c -> c.isRunning() ? 0 : 1)
                 .thenComparingInt(c -> c.name().equals(canonical) ? 0 : 1)
                 .thenComparing(Comparator.comparingLong(ObservedContainer::createdEpochSeconds).reversed())
                 .thenComparing(ObservedContainer::id);
+    }
+
+    private static void create(List<Operation> ops, DesiredApp desired, String name, int r, String why, String startWhy) {
+        ops.add(new Operation.CreateContainer(desired.container(name, r), why));
+        if (desired.running()) {
+            ops.add(new Operation.StartContainer(name, name, startWhy));
+        }
+    }
+
+    private static void rename(List<Operation> ops, ObservedContainer c, String name, int r) {
+        if (!c.name().equals(name)) {
+            ops.add(new Operation.RenameContainer(c.id(), c.name(), name, "replica " + r + " has a temporary name"));
+        }
     }
 
     private static void remove(List<Operation> ops, ObservedContainer c, Integer stop, String why) {
@@ -120,5 +356,15 @@ public final class AppPlanner {
             ops.add(new Operation.StopContainer(c.id(), c.name(), stop, why));
         }
         ops.add(new Operation.RemoveContainer(c.id(), c.name(), why));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

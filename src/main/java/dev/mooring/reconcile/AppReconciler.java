@@ -6,7 +6,9 @@ import dev.mooring.api.AppStatus;
 import dev.mooring.api.Condition;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Network;
+import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.Volume;
+import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
 import dev.mooring.control.ResourceKey;
 import dev.mooring.control.Result;
@@ -14,39 +16,63 @@ import dev.mooring.control.TerminalException;
 import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.DockerEngines;
 import dev.mooring.docker.EngineException;
+import dev.mooring.docker.ImageResolver;
+import dev.mooring.docker.ImagesChanged;
 import dev.mooring.docker.ObservedContainer;
+import dev.mooring.reconcile.RolloutState.CrashState;
 import dev.mooring.store.ResourceStore;
+import dev.mooring.store.RevisionStore;
+import dev.mooring.store.RevisionStore.Revision;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Keeps an App's containers as its spec says: observe (one list call), plan
- * ({@link AppPlanner}), execute ({@link PlanExecutor}), then write status and events.
+ * Keeps an App's containers as its spec says: observe (one list call), resolve the image and
+ * the revision, plan ({@link AppPlanner}), execute ({@link PlanExecutor}), then write status
+ * and events. Rollouts span many passes; where one stands is kept in {@code status.rollout}.
+ * A failed rollout with {@code failureAction: rollback} returns to the last revision that
+ * completed and stays there until the spec changes; status says {@code Degraded/RolloutFailed}.
  */
 @ApplicationScoped
 public class AppReconciler implements Reconciler {
     private static final Logger LOG = Logger.getLogger(AppReconciler.class);
+    public static final String CHANGE_CAUSE = "mooring.dev/change-cause";
     static final Duration DEPENDENCY_RECHECK = Duration.ofSeconds(5);
     static final Duration READINESS_RECHECK = Duration.ofSeconds(5);
 
     @Inject
     ResourceStore store;
     @Inject
+    RevisionStore revisions;
+    @Inject
     DockerEngines engines;
     @Inject
+    ImageResolver images;
+    @Inject
     StatusWriter status;
+    @Inject
+    Controller controller;
 
     @Override
     public String kind() {
         return "App";
+    }
+
+    /** A tag may have moved: every App looks again (the resolver's cache was cleared). */
+    void onImages(@Observes ImagesChanged changed) {
+        LOG.debugf("images changed on engine %s: every App looks again", changed.engine());
+        store.list(App.class, null).forEach(a -> controller.enqueue(new ResourceKey("App", a.namespace(), a.name())));
     }
 
     @Override
@@ -59,52 +85,228 @@ public class AppReconciler implements Reconciler {
         App app = found.get();
         DockerEngine engine = engineOf(key, app);
         List<ObservedContainer> observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+        Instant now = Instant.now();
 
         if (app.isDeleting()) {
-            Plan plan = AppPlanner.plan(DesiredApp.gone(key.namespace(), key.name()), observed);
-            execute(key, app, engine, plan);
+            execute(key, app, engine, AppPlanner.plan(DesiredApp.gone(key.namespace(), key.name()), observed));
+            revisions.deleteAll(app.getMetadata().getUid());
             store.removeFinalizer(key, app.getMetadata().getUid(), MooringResource.FINALIZER);
             return Result.done();
         }
+        AppSpec spec = app.getSpec();
+        if (Boolean.TRUE.equals(spec.suspend)) {
+            AppStatus s = baseStatus(app);
+            fillContainers(s, observed, null, Map.of(), Map.of(), 1);
+            s.setCondition("Suspended", true, "Suspended", "spec.suspend is true: Mooring leaves this App alone", now);
+            s.setCondition(Condition.PROGRESSING, false, "Suspended", "spec.suspend is true: Mooring leaves this App alone", now);
+            status.status(key, app, s);
+            return Result.done();
+        }
 
-        String waitingFor = dependencies(app);
+        String waitingFor = resourceDependencies(app);
         if (waitingFor != null) {
             AppStatus s = baseStatus(app);
-            Instant now = Instant.now();
             s.setCondition(Condition.READY, false, "WaitingForDependencies", "waiting for " + waitingFor, now);
             s.setCondition(Condition.PROGRESSING, true, "WaitingForDependencies", "waiting for " + waitingFor, now);
             s.setCondition(Condition.DEGRADED, false, "AsExpected", "", now);
-            fillContainers(s, observed, null);
+            s.conditions.removeIf(c -> c.type.equals("Suspended"));
+            fillContainers(s, observed, null, Map.of(), Map.of(), 1);
             status.status(key, app, s);
             status.event(key, app, StatusWriter.NORMAL, "WaitingForDependencies", "waiting for " + waitingFor);
             return Result.requeueAfter(DEPENDENCY_RECHECK);
         }
+        String waitingForApps = appDependencies(app);
 
         DesiredApp desired = DesiredApp.of(app);
-        Plan plan = AppPlanner.plan(desired, observed);
-        if (!plan.isEmpty()) {
-            execute(key, app, engine, plan);
-            observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+        String tagImage;
+        try {
+            tagImage = images.resolve(engine, spec.image, spec.imagePullPolicy);
+        } catch (EngineException e) {
+            fail(key, app, "ImageUnavailable", e.getMessage());
+            throw e;
         }
-        AppStatus s = statusOf(app, desired, observed, !plan.isEmpty());
+        String uid = app.getMetadata().getUid();
+        AppStatus previous = app.getStatus() == null ? new AppStatus() : app.getStatus();
+        AppStatus.Rollout rollout = previous.rollout == null ? new AppStatus.Rollout() : previous.rollout;
+        Revision rev = revisions.ensure(uid, key.namespace(), key.name(), desired.configHash(), spec.image, tagImage,
+                ResourceCodec.toJson(spec), cause(app, previous), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
+        DesiredApp target = desired.withImage(tagImage, rev.number(), tagImage);
+
+        boolean failedHere = Objects.equals(rollout.failedRevision, rev.number())
+                && Objects.equals(rollout.failedGeneration, app.getMetadata().getGeneration());
+        Revision rollbackTo = null;
+        if (failedHere && "rollback".equals(desired.update().failureAction())) {
+            rollbackTo = revisions.lastGood(uid, rev.number()).orElse(null);
+            if (rollbackTo != null) {
+                target = targetOf(app, rollbackTo, tagImage);
+            }
+        }
+
+        Map<String, Instant> readySince = readySince(previous, observed, target.lifecycle().minReadySeconds(), now);
+        Map<Integer, CrashState> crashes = crashes(previous);
+        boolean inProgress = Objects.equals(rollout.revision, target.revision())
+                && ("Progressing".equals(rollout.phase) || "RollingBack".equals(rollout.phase));
+        RolloutState state = new RolloutState(observed, now, readySince, crashes, inProgress, waitingForApps == null);
+        AppPlanner.Decision decision = AppPlanner.decide(target, state);
+
+        if (decision.rolloutFailed() && !failedHere) {
+            String failures = String.join("; ", decision.rolloutFailures());
+            revisions.setPhase(uid, rev.number(), RevisionStore.FAILED);
+            rollout.failedRevision = rev.number();
+            rollout.failedGeneration = app.getMetadata().getGeneration();
+            rollout.failedImageId = tagImage;
+            String action = desired.update().failureAction();
+            rollbackTo = "rollback".equals(action) ? revisions.lastGood(uid, rev.number()).orElse(null) : null;
+            if (rollbackTo != null) {
+                rollout.message = "revision " + rev.number() + " failed (" + failures + "); rolled back to revision " + rollbackTo.number();
+                status.event(key, app, StatusWriter.WARNING, "RolloutFailed", "revision " + rev.number() + " failed: " + failures
+                        + "; rolling back to revision " + rollbackTo.number());
+                target = targetOf(app, rollbackTo, tagImage);
+                readySince = readySince(previous, observed, target.lifecycle().minReadySeconds(), now);
+                decision = AppPlanner.decide(target, new RolloutState(observed, now, readySince, crashes, true, waitingForApps == null));
+            } else {
+                rollout.message = "revision " + rev.number() + " failed (" + failures + ")"
+                        + ("rollback".equals(action) ? "; no earlier revision completed, nothing to roll back to" : "")
+                        + "; rollout paused until the spec changes";
+                status.event(key, app, StatusWriter.WARNING, "RolloutFailed", rollout.message);
+            }
+        }
+
+        if (!decision.plan().isEmpty()) {
+            if (!Objects.equals(rollout.revision, target.revision()) && decision.pendingReplicas() > 0) {
+                status.event(key, app, StatusWriter.NORMAL, rollbackTo != null ? "RollingBack" : "RolloutStarted",
+                        (rollbackTo != null ? "rolling back to revision " : "rolling out revision ") + target.revision()
+                                + " (" + decision.pendingReplicas() + " replicas to replace)");
+            }
+            execute(key, app, engine, decision.plan());
+            observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+            readySince = readySince(previous, observed, target.lifecycle().minReadySeconds(), now);
+        }
+        decision.backoffs().forEach(b -> status.event(key, app, StatusWriter.WARNING, "BackOff", "back-off restarting " + b));
+
+        AppStatus s = statusOf(app, target, observed, !decision.plan().isEmpty());
+        fillContainers(s, observed, target, readySince, decision.crashes(), target.lifecycle().minReadySeconds());
+        s.conditions.removeIf(c -> c.type.equals("Suspended"));
+        s.updateRevision = target.revision();
+        s.rollout = rollout;
+        boolean rolledBack = rollbackTo != null;
+        boolean allReady = s.isTrue(Condition.READY);
+        if (decision.rolloutComplete() && allReady) {
+            revisions.setPhase(uid, target.revision(), RevisionStore.COMPLETE);
+            if (!"Complete".equals(rollout.phase) && !"RolledBack".equals(rollout.phase) && rollout.revision != null) {
+                status.event(key, app, StatusWriter.NORMAL, rolledBack ? "RolledBack" : "RolloutComplete",
+                        (rolledBack ? "rolled back to revision " : "revision ") + target.revision() + (rolledBack ? "" : " runs on every replica"));
+            }
+            rollout.phase = rolledBack ? "RolledBack" : "Complete";
+            s.currentRevision = target.revision();
+        } else if (decision.rolloutFailed()) {
+            rollout.phase = "Paused";
+        } else if (decision.pendingReplicas() > 0 || decision.inFlight() > 0) {
+            rollout.phase = rolledBack ? "RollingBack" : "Progressing";
+        }
+        rollout.revision = target.revision();
+        if (!failedHere && !Objects.equals(rollout.failedGeneration, app.getMetadata().getGeneration()) && rollout.failedRevision != null
+                && !decision.rolloutFailed()) {
+            // the spec changed since the failure: it is history, not the current state
+            rollout.failedRevision = null;
+            rollout.failedGeneration = null;
+            rollout.failedImageId = null;
+            rollout.message = null;
+        }
+
+        if (Objects.equals(rollout.failedGeneration, app.getMetadata().getGeneration()) && rollout.failedRevision != null) {
+            s.setCondition(Condition.DEGRADED, true, "RolloutFailed", rollout.message, now);
+            s.setCondition(Condition.PROGRESSING, !decision.rolloutComplete(), "RolloutFailed", rollout.message, now);
+        } else if (!decision.backoffs().isEmpty()) {
+            String msg = String.join("; ", decision.backoffs());
+            s.setCondition(Condition.DEGRADED, true, "CrashLoopBackOff", msg, now);
+            s.setCondition(Condition.READY, false, "CrashLoopBackOff", msg, now);
+        } else if (waitingForApps != null && decision.waitingForDependencies() > 0) {
+            s.setCondition(Condition.READY, false, "WaitingForDependencies", "waiting for " + waitingForApps, now);
+            s.setCondition(Condition.PROGRESSING, true, "WaitingForDependencies", "waiting for " + waitingForApps, now);
+        } else if (decision.pendingReplicas() > 0 || decision.inFlight() > 0) {
+            s.setCondition(Condition.PROGRESSING, true, "RollingOut", (rolledBack ? "rolling back to revision " : "rolling out revision ")
+                    + target.revision() + ": " + decision.pendingReplicas() + " replicas to replace, " + decision.inFlight() + " being watched", now);
+        }
         status.status(key, app, s);
-        boolean settled = s.isTrue(Condition.READY) || !desired.running() || desired.replicas() == 0;
-        return settled ? Result.done() : Result.requeueAfter(READINESS_RECHECK);
+
+        Duration next = decision.requeueAfter();
+        if (waitingForApps != null && decision.waitingForDependencies() > 0) {
+            next = min(next, DEPENDENCY_RECHECK);
+        }
+        if (!allReady && desired.running() && desired.replicas() > 0) {
+            next = min(next, READINESS_RECHECK);
+        }
+        return next == null ? Result.done() : Result.requeueAfter(next);
+    }
+
+    /** The target of a rollback: the revision's spec, pinned to the image it ran. */
+    private static DesiredApp targetOf(App app, Revision rev, String tagImage) {
+        App copy = new App();
+        copy.setMetadata(app.getMetadata());
+        copy.setSpec(ResourceCodec.fromJson(rev.spec(), AppSpec.class));
+        return DesiredApp.of(copy).withImage(rev.imageId(), rev.number(), tagImage);
+    }
+
+    private static String cause(App app, AppStatus previous) {
+        Map<String, String> annotations = app.getMetadata().getAnnotations();
+        if (annotations != null && annotations.get(CHANGE_CAUSE) != null) {
+            return annotations.get(CHANGE_CAUSE);
+        }
+        if (previous.configHash != null && previous.configHash.equals(DesiredApp.of(app).configHash())) {
+            return "image " + app.getSpec().image + " now names another image";
+        }
+        return previous.configHash == null ? "created (generation " + app.getMetadata().getGeneration() + ")"
+                : "spec changed (generation " + app.getMetadata().getGeneration() + ")";
+    }
+
+    private static Map<String, Instant> readySince(AppStatus previous, List<ObservedContainer> observed, int minReady, Instant now) {
+        Map<String, Instant> before = new HashMap<>();
+        if (previous.containers != null) {
+            for (AppStatus.ContainerStatus c : previous.containers) {
+                if (c.id != null && c.readySince != null) {
+                    before.put(c.id, Instant.parse(c.readySince));
+                }
+            }
+        }
+        Map<String, Instant> out = new HashMap<>();
+        for (ObservedContainer c : observed) {
+            if (c.isReady(minReady)) {
+                out.put(c.id(), before.getOrDefault(shortId(c.id()), now));
+            }
+        }
+        return out;
+    }
+
+    private static Map<Integer, CrashState> crashes(AppStatus previous) {
+        Map<Integer, CrashState> out = new HashMap<>();
+        if (previous.containers != null) {
+            for (AppStatus.ContainerStatus c : previous.containers) {
+                if (c.replica != null && c.restarts != null && c.restarts > 0) {
+                    out.put(c.replica, new CrashState(c.restarts, c.nextRestartAt == null ? null : Instant.parse(c.nextRestartAt),
+                            c.lastRestartAt == null ? null : Instant.parse(c.lastRestartAt)));
+                }
+            }
+        }
+        return out;
     }
 
     private DockerEngine engineOf(ResourceKey key, App app) {
         try {
             return engines.engine(app.engineName());
         } catch (DockerEngines.UnknownEngineException e) {
-            AppStatus s = baseStatus(app);
-            Instant now = Instant.now();
-            s.setCondition(Condition.READY, false, "UnknownEngine", e.getMessage(), now);
-            s.setCondition(Condition.PROGRESSING, false, "UnknownEngine", e.getMessage(), now);
-            s.setCondition(Condition.DEGRADED, true, "UnknownEngine", e.getMessage(), now);
-            status.status(key, app, s);
-            status.event(key, app, StatusWriter.WARNING, "UnknownEngine", e.getMessage());
+            fail(key, app, "UnknownEngine", e.getMessage());
             throw new TerminalException(e.getMessage());
         }
+    }
+
+    private void fail(ResourceKey key, App app, String reason, String message) {
+        AppStatus s = baseStatus(app);
+        Instant now = Instant.now();
+        s.setCondition(Condition.READY, false, reason, message, now);
+        s.setCondition(Condition.DEGRADED, true, reason, message, now);
+        status.status(key, app, s);
+        status.event(key, app, StatusWriter.WARNING, reason, message);
     }
 
     private void execute(ResourceKey key, App app, DockerEngine engine, Plan plan) {
@@ -122,8 +324,8 @@ public class AppReconciler implements Reconciler {
         }
     }
 
-    /** What the App still waits for (a missing, deleting or unready Network or Volume), or null. */
-    private String dependencies(App app) {
+    /** What the App still waits for among its Networks and Volumes, or null. */
+    private String resourceDependencies(App app) {
         AppSpec spec = app.getSpec();
         List<String> waiting = new ArrayList<>();
         if (spec.networks != null) {
@@ -143,6 +345,35 @@ public class AppReconciler implements Reconciler {
                         .map(vol -> readiness("Volume", vol, app))
                         .or(() -> Optional.of("Volume " + m.volume + " (not found)"))
                         .filter(s -> !s.isEmpty()).ifPresent(waiting::add);
+            }
+        }
+        return waiting.isEmpty() ? null : String.join(", ", waiting);
+    }
+
+    /** Which of the Apps in spec.dependsOn do not yet meet their condition, or null when all do. */
+    private String appDependencies(App app) {
+        if (app.getSpec().dependsOn == null) {
+            return null;
+        }
+        List<String> waiting = new ArrayList<>();
+        for (AppSpec.Dependency d : app.getSpec().dependsOn) {
+            String condition = d.condition == null ? "started" : d.condition;
+            Optional<App> dep = store.find(App.class, app.namespace(), d.app);
+            if (dep.isEmpty()) {
+                waiting.add("App " + d.app + " (not found)");
+                continue;
+            }
+            AppStatus s = dep.get().getStatus();
+            int replicas = dep.get().getSpec().replicas == null ? 1 : dep.get().getSpec().replicas;
+            List<AppStatus.ContainerStatus> cs = s == null || s.containers == null ? List.of() : s.containers;
+            boolean met = switch (condition) {
+                case "healthy" -> s != null && s.isTrue(Condition.READY)
+                        && Objects.equals(s.observedGeneration, dep.get().getMetadata().getGeneration());
+                case "completed" -> !cs.isEmpty() && cs.stream().allMatch(c -> "exited".equals(c.state) && Integer.valueOf(0).equals(c.exitCode));
+                default -> cs.size() >= replicas && cs.stream().filter(c -> "running".equals(c.state)).count() >= replicas;
+            };
+            if (!met) {
+                waiting.add("App " + d.app + " (" + condition + ")");
             }
         }
         return waiting.isEmpty() ? null : String.join(", ", waiting);
@@ -168,53 +399,81 @@ public class AppReconciler implements Reconciler {
         return s;
     }
 
-    /** Status from what the engine shows after this pass. Pure apart from the clock. */
+    /** Replica counts and conditions from what the engine shows after this pass. */
     static AppStatus statusOf(App app, DesiredApp desired, List<ObservedContainer> observed, boolean acted) {
         AppStatus s = baseStatus(app);
-        fillContainers(s, observed, desired.configHash());
+        int minReady = desired.lifecycle().minReadySeconds();
         s.replicas = desired.replicas();
         s.configHash = desired.configHash();
         List<ObservedContainer> current = observed.stream()
                 .filter(c -> c.replica() >= 1 && c.replica() <= desired.replicas())
                 .filter(c -> AppPlanner.staleness(desired, c) == null).toList();
         s.updatedReplicas = current.size();
-        s.readyReplicas = (int) current.stream().filter(ObservedContainer::isReady).count();
+        long readyAny = observed.stream().filter(c -> c.replica() >= 1 && c.replica() <= desired.replicas())
+                .filter(c -> c.isReady(minReady)).map(ObservedContainer::replica).distinct().count();
+        s.readyReplicas = (int) readyAny;
         Instant now = Instant.now();
-        boolean extra = observed.size() > desired.replicas();
         if (!desired.running()) {
             long running = observed.stream().filter(ObservedContainer::isRunning).count();
             s.setCondition(Condition.READY, false, "Stopped", "desiredState is Stopped; " + observed.size() + " containers kept, " + running + " running", now);
             s.setCondition(Condition.PROGRESSING, running > 0, running > 0 ? "Stopping" : "Stopped", "", now);
-        } else if (s.readyReplicas == desired.replicas() && !extra) {
+        } else if (s.readyReplicas == desired.replicas() && observed.size() == desired.replicas()
+                && current.size() == desired.replicas()) {
             s.setCondition(Condition.READY, true, "AllReplicasReady", s.readyReplicas + "/" + desired.replicas() + " replicas ready", now);
             s.setCondition(Condition.PROGRESSING, false, "Converged", "every replica runs the desired configuration", now);
         } else {
-            String why = s.readyReplicas + "/" + desired.replicas() + " replicas ready";
-            List<String> notReady = observed.stream().filter(c -> !c.isReady()).map(c -> c.name() + " " + c.state()
+            String why = s.readyReplicas + "/" + desired.replicas() + " replicas ready, " + current.size() + " up to date";
+            List<String> notReady = observed.stream().filter(c -> !c.isReady(minReady)).map(c -> c.name() + " " + c.state()
                     + ("none".equals(c.health()) ? "" : " (" + c.health() + ")")).toList();
             if (!notReady.isEmpty()) {
                 why += "; not ready: " + String.join(", ", notReady);
             }
-            s.setCondition(Condition.READY, false, "ReplicasNotReady", why, now);
+            boolean serving = s.readyReplicas == desired.replicas();
+            s.setCondition(Condition.READY, serving, serving ? "AllReplicasReady" : "ReplicasNotReady", why, now);
             s.setCondition(Condition.PROGRESSING, true, acted ? "Reconciling" : "WaitingForReplicas", why, now);
         }
         s.setCondition(Condition.DEGRADED, false, "AsExpected", "", now);
         return s;
     }
 
-    private static void fillContainers(AppStatus s, List<ObservedContainer> observed, String hash) {
+    private static void fillContainers(AppStatus s, List<ObservedContainer> observed, DesiredApp target,
+                                       Map<String, Instant> readySince, Map<Integer, CrashState> crashes, int minReady) {
         s.containers = new ArrayList<>();
-        observed.stream().sorted(Comparator.comparingInt(ObservedContainer::replica).thenComparing(ObservedContainer::name))
+        observed.stream().sorted(java.util.Comparator.comparingInt(ObservedContainer::replica).thenComparing(ObservedContainer::name))
                 .forEach(c -> {
                     AppStatus.ContainerStatus cs = new AppStatus.ContainerStatus();
                     cs.name = c.name();
-                    cs.id = c.id().substring(0, Math.min(12, c.id().length()));
+                    cs.id = shortId(c.id());
                     cs.replica = c.replica();
                     cs.state = c.state();
                     cs.health = c.health();
-                    cs.upToDate = hash != null && hash.equals(c.configHash());
+                    cs.exitCode = c.exitCode();
+                    cs.imageId = c.imageId();
+                    cs.ports = c.ports() == null || c.ports().isEmpty() ? null : c.ports();
+                    cs.upToDate = target != null && AppPlanner.staleness(target, c) == null;
+                    String rev = c.label(dev.mooring.api.Labels.REVISION);
+                    cs.revision = rev == null ? null : Integer.valueOf(rev);
+                    Instant since = readySince.get(c.id());
+                    cs.readySince = since == null ? null : since.toString();
+                    CrashState crash = crashes.get(c.replica());
+                    if (crash != null) {
+                        cs.restarts = crash.restarts();
+                        cs.nextRestartAt = crash.nextRestartAt() == null ? null : crash.nextRestartAt().toString();
+                        cs.lastRestartAt = crash.lastRestartAt() == null ? null : crash.lastRestartAt().toString();
+                    }
                     s.containers.add(cs);
                 });
+    }
+
+    private static String shortId(String id) {
+        return id.substring(0, Math.min(12, id.length()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
     /** The owner is gone from the store: whatever carries its labels on any engine is an orphan. */

@@ -6,6 +6,7 @@ import dev.mooring.api.Labels;
 import dev.mooring.api.Quantities;
 import dev.mooring.docker.ContainerSpec;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,36 @@ public record DesiredApp(
         boolean running,
         ContainerSpec template,
         String configHash,
-        Integer stopTimeoutSeconds) {
+        Integer stopTimeoutSeconds,
+        UpdatePolicy update,
+        Lifecycle lifecycle,
+        /** The image the tag resolved to on the engine; containers running another one are stale. Null when unknown. */
+        String imageId,
+        /** The revision this target is (for labels and status); 0 when not yet recorded. */
+        int revision,
+        /** What containers are created from: the tag, or the image ID when the tag has moved on (a rollback). */
+        String createFrom) {
+
+    /** How a change moves through the replicas (spec.update, with defaults). */
+    public record UpdatePolicy(int parallelism, Duration delay, boolean startFirst, Duration monitor,
+                               String failureAction, double maxFailureRatio, Duration progressDeadline) {
+        public static final UpdatePolicy DEFAULT = new UpdatePolicy(1, Duration.ZERO, false, Duration.ofSeconds(5),
+                "rollback", 0, Duration.ofMinutes(2));
+    }
+
+    /** How Mooring supervises running replicas. */
+    public record Lifecycle(String restartPolicy, boolean restartOnUnhealthy, int minReadySeconds) {
+        public static final Lifecycle DEFAULT = new Lifecycle("unless-stopped", true, 0);
+
+        /** Whether an exited replica with this exit code is started again. */
+        public boolean restarts(Integer exitCode) {
+            return switch (restartPolicy) {
+                case "no" -> false;
+                case "on-failure" -> exitCode == null || exitCode != 0;
+                default -> true;
+            };
+        }
+    }
 
     public static final int DEFAULT_STOP_SECONDS = 10;
 
@@ -35,7 +65,7 @@ public record DesiredApp(
      * stopGracePeriod), so a deletion takes as long as each container asked for, not a default.
      */
     public static DesiredApp gone(String namespace, String name) {
-        return new DesiredApp(namespace, name, 0, 0, false, null, null, null);
+        return new DesiredApp(namespace, name, 0, 0, false, null, null, null, UpdatePolicy.DEFAULT, Lifecycle.DEFAULT, null, 0, null);
     }
 
     public static DesiredApp of(App app) {
@@ -87,7 +117,34 @@ public record DesiredApp(
         int replicas = s.replicas == null ? 1 : s.replicas;
         boolean running = !"Stopped".equals(s.desiredState);
         return new DesiredApp(ns, app.name(), app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration(),
-                replicas, running, template, hash, stopSeconds);
+                replicas, running, template, hash, stopSeconds, policy(s.update),
+                new Lifecycle(s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, !Boolean.FALSE.equals(s.restartOnUnhealthy),
+                        s.minReadySeconds == null ? 0 : s.minReadySeconds), null, 0, s.image);
+    }
+
+    /**
+     * The same target, pinned to an image and a revision number.
+     * @param tagImageId what the tag resolves to now; when the pinned image differs (rolling back
+     *                   past a moved tag), containers are created from the pinned image's ID
+     */
+    public DesiredApp withImage(String pinnedImageId, int revisionNumber, String tagImageId) {
+        String from = pinnedImageId != null && !pinnedImageId.equals(tagImageId) ? pinnedImageId : template.image();
+        return new DesiredApp(namespace, name, generation, replicas, running, template, configHash, stopTimeoutSeconds,
+                update, lifecycle, pinnedImageId, revisionNumber, from);
+    }
+
+    static UpdatePolicy policy(AppSpec.UpdateStrategy u) {
+        if (u == null) {
+            return UpdatePolicy.DEFAULT;
+        }
+        UpdatePolicy d = UpdatePolicy.DEFAULT;
+        return new UpdatePolicy(u.parallelism == null ? d.parallelism() : u.parallelism,
+                u.delay == null ? d.delay() : Quantities.duration(u.delay),
+                "start-first".equals(u.order),
+                u.monitor == null ? d.monitor() : Quantities.duration(u.monitor),
+                u.failureAction == null ? d.failureAction() : u.failureAction,
+                u.maxFailureRatio == null ? d.maxFailureRatio() : u.maxFailureRatio,
+                u.progressDeadline == null ? d.progressDeadline() : Quantities.duration(u.progressDeadline));
     }
 
     /** The container of one replica: the template with its name and ownership labels. */
@@ -97,10 +154,15 @@ public record DesiredApp(
         labels.put(Labels.REPLICA, Integer.toString(replica));
         labels.put(Labels.CONFIG_HASH, configHash);
         labels.put(Labels.GENERATION, Long.toString(generation));
+        if (revision > 0) {
+            labels.put(Labels.REVISION, Integer.toString(revision));
+        }
         ContainerSpec t = template;
-        return new ContainerSpec(containerName, t.image(), t.command(), t.entrypoint(), t.env(), t.workingDir(), t.user(),
+        return new ContainerSpec(containerName, createFrom == null ? t.image() : createFrom, t.command(), t.entrypoint(), t.env(), t.workingDir(), t.user(),
                 labels, t.ports(), t.mounts(), t.networks(), t.healthcheck(), t.nanoCpus(), t.memoryBytes(),
-                t.restartPolicy(), t.stopSignal(), t.stopTimeoutSeconds());
+                // Mooring restarts exited replicas itself, with a crash-loop back-off (spec.restartPolicy says
+                // when); Docker's own policy would restart them hot, so it is off.
+                "no", t.stopSignal(), t.stopTimeoutSeconds());
     }
 
     public List<String> networkNames() {

@@ -53,7 +53,13 @@ class AppPlannerTest {
                 .containsEntry(Labels.CONFIG_HASH, desired.configHash())
                 .containsEntry(Labels.GENERATION, "3")
                 .containsEntry("team", "blue");
-        assertThat(create.spec().restartPolicy()).isEqualTo("unless-stopped");
+        // Mooring supervises restarts itself; Docker's own policy is off. The user's policy stays in the hash.
+        assertThat(create.spec().restartPolicy()).isEqualTo("no");
+        assertThat(desired(app("web", s -> {
+            s.env = List.of(new AppSpec.EnvVar("MODE", "prod"));
+            s.labels = Map.of("team", "blue");
+            s.restartPolicy = "always";
+        })).configHash()).isNotEqualTo(desired.configHash());
     }
 
     @Test
@@ -75,7 +81,7 @@ class AppPlannerTest {
                 container(desired, "default-web-2", 2, "exited"));
 
         assertPlan(desired, observed, """
-                [1] StartContainer default-web-2: container is exited, should run""");
+                [1] StartContainer default-web-2: container is exited (code 0), should run; restart 1""");
     }
 
     @Test
@@ -123,6 +129,29 @@ class AppPlannerTest {
     }
 
     @Test
+    void aHashChangeWithTwoReplicasReplacesOnlyReplicaOneInTheFirstPass() {
+        DesiredApp old = desired(app("web", s -> {
+            s.replicas = 2;
+            s.image = "nginx:1.26";
+        }));
+        DesiredApp desired = desired(app("web", s -> s.replicas = 2));
+        String why = hashChange(old, desired);
+        List<ObservedContainer> observed = List.of(
+                container(old, "default-web-1", 1, "running"),
+                container(old, "default-web-2", 2, "running"));
+
+        assertPlan(desired, observed, """
+                [1] StopContainer default-web-1: replaced: %1$s
+                [2] RemoveContainer default-web-1: replaced: %1$s
+                [3] CreateContainer default-web-1: replaces default-web-1: %1$s
+                [4] StartContainer default-web-1: replacement of replica 1""".formatted(why));
+        AppPlanner.Decision d = AppPlanner.decide(desired, RolloutState.of(observed, java.time.Instant.EPOCH));
+        assertThat(d.pendingReplicas()).isEqualTo(2);
+        assertThat(d.inFlight()).isZero();
+        assertNoNameConflicts(d.plan(), observed);
+    }
+
+    @Test
     void aReplacementOfAStoppedAppIsNotStarted() {
         DesiredApp old = desired(app("web", s -> s.desiredState = "Stopped"));
         DesiredApp desired = desired(app("web", s -> {
@@ -132,10 +161,8 @@ class AppPlannerTest {
         String why = hashChange(old, desired);
 
         assertPlan(desired, List.of(container(old, "default-web-1", 1, "exited")), """
-                [1] CreateContainer default-web-1-next: replaces default-web-1: %1$s
-                [2] StopContainer default-web-1: replaced: %1$s
-                [3] RemoveContainer default-web-1: replaced: %1$s
-                [4] RenameContainer default-web-1-next -> default-web-1: takes the place of the replaced container"""
+                [1] RemoveContainer default-web-1: replaced: %1$s
+                [2] CreateContainer default-web-1: replaces default-web-1: %1$s"""
                 .formatted(why));
     }
 
@@ -182,18 +209,37 @@ class AppPlannerTest {
     void aCrashMidReplaceFinishesTheReplacementWithoutCreatingAgain() {
         DesiredApp old = desired(app("web", s -> s.image = "nginx:1.26"));
         DesiredApp desired = desired(app("web", s -> s.image = "nginx:1.27"));
-        // The previous pass created the replacement, then died before stopping the old one.
+        // A start-first pass created the replacement, then died before starting it. The new
+        // replica must be started beside the old one (which stays until the new one has settled),
+        // not left "created" until update.progressDeadline fails the rollout.
         List<ObservedContainer> observed = List.of(
                 container(old, "default-web-1", 1, "running"),
                 container(desired, "default-web-1-next", 1, "created"));
 
         assertPlan(desired, observed, """
-                [1] StopContainer default-web-1: duplicate of replica 1
-                [2] RemoveContainer default-web-1: duplicate of replica 1
-                [3] RenameContainer default-web-1-next -> default-web-1: replica 1 has a temporary name
-                [4] StartContainer default-web-1: container is created, should run""");
-        Operation.RenameContainer rename = (Operation.RenameContainer) AppPlanner.plan(desired, observed).operations().get(2);
+                [1] StartContainer default-web-1-next: container is created, should run""");
+    }
+
+    @Test
+    void aSettledReplacementUnderTheTemporaryNameTakesTheOldOnesPlace() {
+        DesiredApp old = desired(app("web", s -> s.image = "nginx:1.26"));
+        DesiredApp desired = desired(app("web", s -> s.image = "nginx:1.27"));
+        String why = hashChange(old, desired);
+        List<ObservedContainer> observed = List.of(
+                container(old, "default-web-1", 1, "running"),
+                container(desired, "default-web-1-next", 1, "running"));
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        RolloutState state = new RolloutState(observed, now, Map.of("id-default-web-1-next", now.minusSeconds(60)),
+                Map.of(), true, true);
+
+        Plan plan = AppPlanner.decide(desired, state).plan();
+        assertThat(plan.toString()).isEqualTo("""
+                [1] StopContainer default-web-1: replaced by default-web-1-next: %1$s
+                [2] RemoveContainer default-web-1: replaced by default-web-1-next: %1$s
+                [3] RenameContainer default-web-1-next -> default-web-1: replica 1 has a temporary name""".formatted(why));
+        Operation.RenameContainer rename = (Operation.RenameContainer) plan.operations().get(2);
         assertThat(rename.ref()).as("renamed by id").isEqualTo("id-default-web-1-next");
+        assertNoNameConflicts(plan, observed);
     }
 
     @Test
@@ -216,12 +262,9 @@ class AppPlannerTest {
 
         Plan plan = AppPlanner.plan(desired, observed);
         assertThat(plan.toString()).isEqualTo("""
-                [1] RenameContainer default-web-1-next -> default-web-1: frees the temporary name default-web-1-next
-                [2] CreateContainer default-web-1-next: replaces default-web-1: %1$s
-                [3] StopContainer default-web-1: replaced: %1$s
-                [4] RemoveContainer default-web-1: replaced: %1$s
-                [5] RenameContainer default-web-1-next -> default-web-1: takes the place of the replaced container
-                [6] StartContainer default-web-1: replacement of replica 1""".formatted(why));
+                [1] RemoveContainer default-web-1-next: replaced: %1$s
+                [2] CreateContainer default-web-1: replaces default-web-1-next: %1$s
+                [3] StartContainer default-web-1: replacement of replica 1""".formatted(why));
         assertNoNameConflicts(plan, observed);
     }
 
@@ -238,11 +281,10 @@ class AppPlannerTest {
         Plan plan = AppPlanner.plan(desired, observed);
         assertThat(plan.toString()).isEqualTo("""
                 [1] RemoveContainer default-web-1-next: duplicate of replica 1
-                [2] CreateContainer default-web-1-next: replaces default-web-1: %1$s
-                [3] StopContainer default-web-1: replaced: %1$s
-                [4] RemoveContainer default-web-1: replaced: %1$s
-                [5] RenameContainer default-web-1-next -> default-web-1: takes the place of the replaced container
-                [6] StartContainer default-web-1: replacement of replica 1""".formatted(why));
+                [2] StopContainer default-web-1: replaced: %1$s
+                [3] RemoveContainer default-web-1: replaced: %1$s
+                [4] CreateContainer default-web-1: replaces default-web-1: %1$s
+                [5] StartContainer default-web-1: replacement of replica 1""".formatted(why));
         assertNoNameConflicts(plan, observed);
     }
 
@@ -310,11 +352,10 @@ class AppPlannerTest {
         ObservedContainer detached = withNetworks(container(desired, "default-web-1", 1, "running"), Set.of("default-frontend"));
 
         assertPlan(desired, List.of(detached), """
-                [1] CreateContainer default-web-1-next: replaces default-web-1: not attached to network default-backend
-                [2] StopContainer default-web-1: replaced: not attached to network default-backend
-                [3] RemoveContainer default-web-1: replaced: not attached to network default-backend
-                [4] RenameContainer default-web-1-next -> default-web-1: takes the place of the replaced container
-                [5] StartContainer default-web-1: replacement of replica 1""");
+                [1] StopContainer default-web-1: replaced: not attached to network default-backend
+                [2] RemoveContainer default-web-1: replaced: not attached to network default-backend
+                [3] CreateContainer default-web-1: replaces default-web-1: not attached to network default-backend
+                [4] StartContainer default-web-1: replacement of replica 1""");
     }
 
     @Test
@@ -330,11 +371,9 @@ class AppPlannerTest {
         DesiredApp desired = desired(app("web", s -> { }));
 
         assertPlan(desired, List.of(container(desired, "default-web-1", 1, "dead")), """
-                [1] CreateContainer default-web-1-next: replaces default-web-1: container is dead
-                [2] StopContainer default-web-1: replaced: container is dead
-                [3] RemoveContainer default-web-1: replaced: container is dead
-                [4] RenameContainer default-web-1-next -> default-web-1: takes the place of the replaced container
-                [5] StartContainer default-web-1: replacement of replica 1""");
+                [1] RemoveContainer default-web-1: replaced: container is dead
+                [2] CreateContainer default-web-1: replaces default-web-1: container is dead
+                [3] StartContainer default-web-1: replacement of replica 1""");
     }
 
     @Test
@@ -358,23 +397,22 @@ class AppPlannerTest {
 
         Plan plan = AppPlanner.plan(desired, observed);
         assertThat(plan.toString()).isEqualTo("""
-                [1] CreateContainer default-web-1-next: replaces default-web-1: %1$s
-                [2] StopContainer default-web-1: replaced: %1$s
-                [3] RemoveContainer default-web-1: replaced: %1$s
-                [4] RenameContainer default-web-1-next -> default-web-1: takes the place of the replaced container
-                [5] StartContainer default-web-1: replacement of replica 1""".formatted(why));
-        Operation.CreateContainer create = (Operation.CreateContainer) plan.operations().get(0);
+                [1] StopContainer default-web-1: replaced: %1$s
+                [2] RemoveContainer default-web-1: replaced: %1$s
+                [3] CreateContainer default-web-1: replaces default-web-1: %1$s
+                [4] StartContainer default-web-1: replacement of replica 1""".formatted(why));
+        Operation.CreateContainer create = (Operation.CreateContainer) plan.operations().get(2);
         assertThat(create.spec().labels()).containsEntry(Labels.CONFIG_HASH, desired.configHash())
                 .containsEntry(Labels.REPLICA, "1");
         assertNoNameConflicts(plan, observed);
     }
 
-    private static String hashChange(DesiredApp old, DesiredApp desired) {
+    static String hashChange(DesiredApp old, DesiredApp desired) {
         return "config hash changed (" + old.configHash().substring(0, 12) + " -> " + desired.configHash().substring(0, 12) + ")";
     }
 
     /** Plays the plan's names forward: no create or rename may target a name still in use. */
-    private static void assertNoNameConflicts(Plan plan, List<ObservedContainer> observed) {
+    static void assertNoNameConflicts(Plan plan, List<ObservedContainer> observed) {
         Set<String> names = new java.util.HashSet<>();
         Map<String, String> nameById = new LinkedHashMap<>();
         observed.forEach(c -> {
@@ -434,7 +472,7 @@ class AppPlannerTest {
     static ObservedContainer container(DesiredApp made, String name, int replica, String state, long created) {
         Map<String, String> labels = made.container(name, replica).labels();
         return new ObservedContainer("id-" + name, name, labels, state, "none", Set.copyOf(made.networkNames()),
-                created, "sha256:image", state.equals("running") ? "Up 1 minute" : "Exited (0) 1 minute ago");
+                created, "sha256:image", state.equals("running") ? "Up 1 minute" : "Exited (0) 1 minute ago", List.of());
     }
 
     static ObservedContainer unnumbered(DesiredApp made, String name, String state) {
@@ -442,12 +480,12 @@ class AppPlannerTest {
                 ? DesiredApp.ownerLabels(made.namespace(), made.name()) : made.container(name, 1).labels());
         labels.remove(Labels.REPLICA);
         return new ObservedContainer("id-" + name, name, labels, state, "none", Set.copyOf(made.networkNames()),
-                1_700_000_000L, "sha256:image", "");
+                1_700_000_000L, "sha256:image", "", List.of());
     }
 
     static ObservedContainer withNetworks(ObservedContainer c, Set<String> networks) {
         return new ObservedContainer(c.id(), c.name(), c.labels(), c.state(), c.health(), networks,
-                c.createdEpochSeconds(), c.imageId(), c.status());
+                c.createdEpochSeconds(), c.imageId(), c.status(), c.ports());
     }
 
     private static void assertPlan(DesiredApp desired, List<ObservedContainer> observed, String expected) {

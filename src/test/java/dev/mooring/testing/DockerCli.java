@@ -119,6 +119,18 @@ public final class DockerCli {
         }
     }
 
+    /** Builds an image from a Dockerfile text (FROM the local test image; no registry needed). */
+    public static String build(String tag, String dockerfile) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mooring-build");
+            java.nio.file.Files.writeString(dir.resolve("Dockerfile"), dockerfile);
+            run("build", "-q", "-t", tag, dir.toString());
+            return run("image", "inspect", "--format", "{{.Id}}", tag);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

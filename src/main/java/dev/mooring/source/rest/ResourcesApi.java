@@ -71,6 +71,7 @@ public class ResourcesApi {
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, null);
+        checkDependencyCycles(List.of(r));
         return Response.status(201).entity(store.create(r)).build();
     }
 
@@ -90,6 +91,7 @@ public class ResourcesApi {
                                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, name);
+        checkDependencyCycles(List.of(r));
         if (r.getMetadata().getResourceVersion() != null) {
             return store.replace(r).resource(); // the client asked for optimistic concurrency: a conflict is its to resolve
         }
@@ -136,6 +138,7 @@ public class ResourcesApi {
     public Map<String, Object> apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
                                      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         List<MooringResource<?, ?>> resources = ResourceParser.parse(body, ResourceParser.isYaml(contentType), "default");
+        checkDependencyCycles(resources);
         List<ResourceStore.Written> written = retryOnConflict(() -> store.apply(resources, dryRun));
         List<Map<String, Object>> results = written.stream().map(w -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -154,6 +157,41 @@ public class ResourcesApi {
     }
 
     // ---- helpers -----------------------------------------------------------------------
+
+    /**
+     * Refuses a write that would make Apps depend on each other in a circle: the request's Apps
+     * over the stored ones of the same namespaces.
+     */
+    private void checkDependencyCycles(List<MooringResource<?, ?>> incoming) {
+        Map<String, Map<String, List<String>>> byNamespace = new LinkedHashMap<>();
+        for (MooringResource<?, ?> r : incoming) {
+            if (r instanceof dev.mooring.api.App app && !byNamespace.containsKey(app.namespace())) {
+                Map<String, List<String>> edges = new LinkedHashMap<>();
+                for (dev.mooring.api.App stored : store.list(dev.mooring.api.App.class, app.namespace())) {
+                    edges.put(stored.name(), deps(stored));
+                }
+                byNamespace.put(app.namespace(), edges);
+            }
+        }
+        for (MooringResource<?, ?> r : incoming) {
+            if (r instanceof dev.mooring.api.App app) {
+                byNamespace.get(app.namespace()).put(app.name(), deps(app));
+            }
+        }
+        for (var e : byNamespace.entrySet()) {
+            String cycle = dev.mooring.api.Validation.dependencyCycle(e.getValue());
+            if (cycle != null) {
+                String first = cycle.substring(0, cycle.indexOf(' '));
+                throw ApiException.invalid(List.of(new ApiException.FieldError("spec.dependsOn",
+                        "Apps in namespace " + e.getKey() + " depend on each other in a cycle: " + cycle, "App " + e.getKey() + "/" + first)));
+            }
+        }
+    }
+
+    private static List<String> deps(dev.mooring.api.App app) {
+        return app.getSpec() == null || app.getSpec().dependsOn == null ? List.of()
+                : app.getSpec().dependsOn.stream().map(d -> d.app).filter(java.util.Objects::nonNull).toList();
+    }
 
     private static Kind kind(String plural) {
         return Kind.byPlural(plural).orElseThrow(() -> new ApiException(404, "Not Found",
