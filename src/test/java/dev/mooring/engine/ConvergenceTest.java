@@ -238,7 +238,8 @@ class ConvergenceTest {
     void anOrphanIsRemoved() {
         String orphan = DockerCli.run("run", "-d", "--name", ns + "-ghost-1", "--label", "dev.mooring.managed=true",
                 "--label", "dev.mooring.kind=App", "--label", "dev.mooring.namespace=" + ns, "--label", "dev.mooring.name=ghost",
-                "--label", "dev.mooring.replica=1", "--label", "dev.mooring.instance=mooring-test", DockerCli.IMAGE, "sleep", "100000");
+                "--label", "dev.mooring.replica=1", "--label", "dev.mooring.instance="
+                + org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("mooring.instance", String.class), DockerCli.IMAGE, "sleep", "100000");
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(DockerCli.exists("container", orphan)).isFalse());
     }
