@@ -476,7 +476,8 @@ public class DockerEngine {
     private static String dockerMessage(DockerException e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
         Matcher matcher = DOCKER_MESSAGE.matcher(m);
-        return matcher.find() ? matcher.group(1) : m.trim();
+        // Docker's message arrives JSON-escaped inside the exception text: unescape its quotes for people.
+        return (matcher.find() ? matcher.group(1) : m.trim()).replace("\\\"", "\"");
     }
 
     private static String rootMessage(Throwable t) {
