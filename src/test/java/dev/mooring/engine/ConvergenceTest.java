@@ -38,12 +38,7 @@ class ConvergenceTest {
 
     @AfterEach
     void clean() {
-        for (String plural : List.of("apps", "networks", "volumes")) {
-            List<String> names = RestAssured.get(Api.BASE + "/namespaces/" + ns + "/" + plural).jsonPath().getList("items.metadata.name");
-            names.forEach(n -> Api.delete(ns, plural, n));
-            names.forEach(n -> Api.awaitGone(ns, plural, n, CONVERGE));
-        }
-        DockerCli.cleanNamespace(ns);
+        Api.deleteNamespace(ns, CONVERGE);
     }
 
     private Map<String, String> idsByName(String app) {

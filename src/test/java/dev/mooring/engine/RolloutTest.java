@@ -56,12 +56,7 @@ class RolloutTest {
 
     @AfterEach
     void clean() {
-        for (String plural : List.of("apps", "networks", "volumes")) {
-            List<String> names = RestAssured.get(Api.BASE + "/namespaces/" + ns + "/" + plural).jsonPath().getList("items.metadata.name");
-            names.forEach(n -> Api.delete(ns, plural, n));
-            names.forEach(n -> Api.awaitGone(ns, plural, n, CONVERGE));
-        }
-        DockerCli.cleanNamespace(ns);
+        Api.deleteNamespace(ns, CONVERGE);
     }
 
     /** A web App: httpd with a healthcheck on its page, an ephemeral host port per replica. */

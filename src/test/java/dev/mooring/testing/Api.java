@@ -78,6 +78,16 @@ public final class Api {
                 .untilAsserted(() -> assertThat(get(ns, plural, name).statusCode()).isEqualTo(404));
     }
 
+    /** Deletes every resource of the namespace through the API, waits until they are gone, then sweeps the engine. */
+    public static void deleteNamespace(String ns, Duration timeout) {
+        for (String plural : List.of("apps", "networks", "volumes")) {
+            List<String> names = RestAssured.get(BASE + "/namespaces/" + ns + "/" + plural).jsonPath().getList("items.metadata.name");
+            names.forEach(n -> delete(ns, plural, n));
+            names.forEach(n -> awaitGone(ns, plural, n, timeout));
+        }
+        DockerCli.cleanNamespace(ns);
+    }
+
     /** How many reconcile passes of the kind have finished, from /q/metrics. */
     public static double reconciles(String kind) {
         String metrics = RestAssured.get("/q/metrics").asString();

@@ -39,12 +39,7 @@ class ApiTest {
 
     @AfterEach
     void clean() {
-        for (String plural : List.of("apps", "networks", "volumes")) {
-            List<String> names = RestAssured.get(Api.BASE + "/namespaces/" + ns + "/" + plural).jsonPath().getList("items.metadata.name");
-            names.forEach(n -> Api.delete(ns, plural, n));
-            names.forEach(n -> Api.awaitGone(ns, plural, n, Duration.ofSeconds(30)));
-        }
-        DockerCli.cleanNamespace(ns);
+        Api.deleteNamespace(ns, Duration.ofSeconds(30));
     }
 
     private String network(String name) {
