@@ -11,6 +11,8 @@ public final class Labels {
     public static final String CONFIG_HASH = "dev.mooring.config-hash";
     public static final String GENERATION = "dev.mooring.generation";
     public static final String REVISION = "dev.mooring.revision";
+    /** Seconds the container may take to stop (its stopGracePeriod), so that an orphan is stopped as gently. */
+    public static final String STOP_GRACE = "dev.mooring.stop-grace";
     /**
      * Which Mooring installation owns the object ({@code mooring.instance}), so that two
      * installations sharing an engine never take each other's containers for orphans.

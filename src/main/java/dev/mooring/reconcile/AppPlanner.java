@@ -235,7 +235,7 @@ public final class AppPlanner {
             return;
         }
         if (p.old().isRunning()) {
-            ops.add(new Operation.StopContainer(p.old().id(), p.old().name(), stop, "replaced: " + p.why()));
+            ops.add(new Operation.StopContainer(p.old().id(), p.old().name(), stopGrace(p.old(), stop), "replaced: " + p.why()));
         }
         ops.add(new Operation.RemoveContainer(p.old().id(), p.old().name(), "replaced: " + p.why()));
         create(ops, desired, p.name(), p.replica(), "replaces " + p.old().name() + ": " + p.why(), "replacement of replica " + p.replica());
@@ -353,9 +353,22 @@ public final class AppPlanner {
 
     private static void remove(List<Operation> ops, ObservedContainer c, Integer stop, String why) {
         if (c.isRunning()) {
-            ops.add(new Operation.StopContainer(c.id(), c.name(), stop, why));
+            ops.add(new Operation.StopContainer(c.id(), c.name(), stopGrace(c, stop), why));
         }
         ops.add(new Operation.RemoveContainer(c.id(), c.name(), why));
+    }
+
+    /** The container's own stop grace (its label, from the spec it was made from), else the desired one. */
+    static Integer stopGrace(ObservedContainer c, Integer desired) {
+        String label = c.label(dev.mooring.api.Labels.STOP_GRACE);
+        if (label != null) {
+            try {
+                return Integer.valueOf(label);
+            } catch (NumberFormatException ignored) {
+                // not ours to interpret: fall back
+            }
+        }
+        return desired;
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -157,6 +157,9 @@ public record DesiredApp(
         if (revision > 0) {
             labels.put(Labels.REVISION, Integer.toString(revision));
         }
+        if (stopTimeoutSeconds != null) {
+            labels.put(Labels.STOP_GRACE, Integer.toString(stopTimeoutSeconds));
+        }
         ContainerSpec t = template;
         return new ContainerSpec(containerName, createFrom == null ? t.image() : createFrom, t.command(), t.entrypoint(), t.env(), t.workingDir(), t.user(),
                 labels, t.ports(), t.mounts(), t.networks(), t.healthcheck(), t.nanoCpus(), t.memoryBytes(),

@@ -331,6 +331,15 @@ class AppPlannerTest {
     }
 
     @Test
+    void anOrphanIsStoppedWithTheGracePeriodItWasMadeWith() {
+        DesiredApp was = desired(app("web", s -> s.stopGracePeriod = "2s"));
+        Plan plan = AppPlanner.plan(DesiredApp.gone("default", "web"), List.of(container(was, "default-web-1", 1, "running")));
+
+        Operation.StopContainer stop = (Operation.StopContainer) plan.operations().get(0);
+        assertThat(stop.timeoutSeconds()).isEqualTo(2);
+    }
+
+    @Test
     void anOwnerThatIsGoneWithNothingLeftNeedsNothing() {
         assertPlan(DesiredApp.gone("default", "web"), List.of(), "");
     }
