@@ -17,6 +17,7 @@
 #   MOORING_RESYNC_INTERVAL=30s   mooring.controller.resync-interval
 #   MOORING_WORKERS               mooring.controller.workers (Mooring's default when unset)
 #   MOORING_JAR=target/quarkus-app/quarkus-run.jar
+#   MOORING_ADMIN_TOKEN           the admin token Mooring is started with (a random one by default)
 #   BENCH_KEEP_WORKDIR=1          keep the temporary directory (logs, compose file) after the run
 #
 # Needs: bash, curl, python3 (JSON parsing only), docker, docker-compose, java (to run Mooring).
@@ -29,6 +30,8 @@ IDLE=${BENCH_IDLE_SECONDS:-60}
 SETTLE=${BENCH_SETTLE_SECONDS:-5}
 RESYNC=${MOORING_RESYNC_INTERVAL:-30s}
 JAR=${MOORING_JAR:-$ROOT/target/quarkus-app/quarkus-run.jar}
+TOKEN=${MOORING_ADMIN_TOKEN:-bench-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}
+AUTH="Authorization: Bearer $TOKEN"
 
 RUN=$(date +%s)-$$
 NS=bench-$RUN                     # Mooring namespace, also its instance name on the engine
@@ -58,18 +61,18 @@ cleanup() {
     if [[ -n $MOORING_PID ]] && kill -0 "$MOORING_PID" 2>/dev/null; then
         # Delete through the API, so that Mooring removes its own containers.
         local names
-        names=$(curl -sf "$BASE/api/v1alpha1/namespaces/$NS/apps" \
+        names=$(curl -sf -H "$AUTH" "$BASE/api/v1alpha1/namespaces/$NS/apps" \
             | python3 -c 'import json,sys; print(" ".join(a["metadata"]["name"] for a in json.load(sys.stdin)["items"]))' 2>/dev/null)
         local t0; t0=$(now)
         for a in $names; do
-            curl -sf -o /dev/null -X DELETE "$BASE/api/v1alpha1/namespaces/$NS/apps/$a"
+            curl -sf -o /dev/null -H "$AUTH" -X DELETE "$BASE/api/v1alpha1/namespaces/$NS/apps/$a"
         done
         if [[ -n $names ]]; then
             local deadline=$((SECONDS + 180))
             while ((SECONDS < deadline)); do
                 local left items
                 left=$(docker ps -aq --filter "label=dev.mooring.namespace=$NS" | wc -l)
-                items=$(curl -sf "$BASE/api/v1alpha1/namespaces/$NS/apps" \
+                items=$(curl -sf -H "$AUTH" "$BASE/api/v1alpha1/namespaces/$NS/apps" \
                     | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))' 2>/dev/null || echo '?')
                 [[ $left == 0 && $items == 0 ]] && break
                 sleep 1
@@ -142,7 +145,7 @@ JAVA_ARGS=(-Dquarkus.http.port="$PORT" -Dmooring.data-dir="$WORK/data" -Dmooring
     -Dmooring.controller.resync-interval="$RESYNC")
 [[ -n ${MOORING_WORKERS:-} ]] && JAVA_ARGS+=(-Dmooring.controller.workers="$MOORING_WORKERS")
 log "starting Mooring on port $PORT (resync $RESYNC, log $LOG)"
-java "${JAVA_ARGS[@]}" -jar "$JAR" >"$LOG" 2>&1 &
+MOORING_ADMIN_TOKEN=$TOKEN java "${JAVA_ARGS[@]}" -jar "$JAR" >"$LOG" 2>&1 &
 MOORING_PID=$!
 deadline=$((SECONDS + 120))
 until curl -sf -o /dev/null "$BASE/q/health/ready"; do
@@ -175,12 +178,12 @@ print(sum(map(ready, items)), len(items), " ".join(a["metadata"]["name"] for a i
 '
 log "applying $N Apps to namespace $NS"
 t0=$(now)
-code=$(curl -s -o "$WORK/apply.json" -w '%{http_code}' -X POST -H 'Content-Type: application/yaml' \
+code=$(curl -s -o "$WORK/apply.json" -w '%{http_code}' -X POST -H "$AUTH" -H 'Content-Type: application/yaml' \
     --data-binary @"$YAML" "$BASE/api/v1alpha1/apply")
 [[ $code == 200 ]] || die "apply answered $code: $(cat "$WORK/apply.json")"
 deadline=$((SECONDS + 180))
 while :; do
-    out=$(curl -sf "$BASE/api/v1alpha1/namespaces/$NS/apps" | python3 -c "$READY_PY" 2>/dev/null || true)
+    out=$(curl -sf -H "$AUTH" "$BASE/api/v1alpha1/namespaces/$NS/apps" | python3 -c "$READY_PY" 2>/dev/null || true)
     nready=0 total=0 rest=
     read -r nready total rest <<<"$out" || true
     [[ $nready == "$N" && $total == "$N" ]] && break
@@ -206,7 +209,7 @@ for line in sys.stdin:
 for op, n in sorted(calls.items()):
     print(op, int(n))
 '
-sample() { curl -sf "$BASE/q/metrics" | python3 -c "$METRICS_PY"; }
+sample() { curl -sf -H "$AUTH" "$BASE/q/metrics" | python3 -c "$METRICS_PY"; }
 log "idle: settling ${SETTLE} s, then counting Docker API calls for ${IDLE} s"
 pause "$SETTLE"
 s0=$(now); sample >"$WORK/calls0"

@@ -49,6 +49,37 @@ public class AppSpec {
     /** {@code IfNotPresent} (default), {@code Always} (pull regularly, roll out a moved tag) or {@code Never}. */
     public String imagePullPolicy;
 
+    // ---- what the admission policy (Pod Security levels) is about; see dev.mooring.security.AdmissionPolicy ----
+    /** Run with every capability and all host devices (docker run --privileged); baseline forbids it. */
+    public Boolean privileged;
+    /** {@code bridge} (Docker's default network, without spec.networks), {@code host} or {@code none}. */
+    public String networkMode;
+    /** {@code host}: share the host's PID namespace. */
+    public String pidMode;
+    /** {@code private}, {@code shareable}, {@code host} or {@code none}. */
+    public String ipcMode;
+    /** Linux capabilities to add, like {@code NET_ADMIN} ({@code CAP_} prefix optional). */
+    public List<String> capAdd;
+    /** Linux capabilities to drop; {@code ALL} drops every one. */
+    public List<String> capDrop;
+    /** Host devices made available in the container. */
+    public List<Device> devices;
+    /** Mount the container's root file system read-only. */
+    public Boolean readOnlyRootFilesystem;
+    /** Forbid gaining privileges (setuid binaries, file capabilities): security option no-new-privileges. */
+    public Boolean noNewPrivileges;
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class Device {
+        /** The device on the engine's host, like {@code /dev/fuse}. */
+        public String hostPath;
+        /** Where it appears in the container; default the same path. */
+        public String containerPath;
+        /** cgroup permissions, any of {@code r}, {@code w}, {@code m}; default {@code rwm}. */
+        public String permissions;
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder(alphabetic = true)
     public static class UpdateStrategy {

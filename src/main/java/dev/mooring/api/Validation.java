@@ -35,6 +35,16 @@ public final class Validation {
     static final Set<String> FAILURE_ACTIONS = Set.of("rollback", "pause", "continue");
     static final Set<String> DEPENDENCY_CONDITIONS = Set.of("started", "healthy", "completed");
     static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
+    static final Set<String> NETWORK_MODES = Set.of("bridge", "host", "none");
+    static final Set<String> PID_MODES = Set.of("host");
+    static final Set<String> IPC_MODES = Set.of("private", "shareable", "host", "none");
+    /** Linux capabilities Docker knows (capabilities(7)), and ALL. */
+    static final Set<String> CAPABILITIES = Set.of("ALL", "AUDIT_CONTROL", "AUDIT_READ", "AUDIT_WRITE", "BLOCK_SUSPEND", "BPF",
+            "CHECKPOINT_RESTORE", "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "IPC_LOCK", "IPC_OWNER", "KILL",
+            "LEASE", "LINUX_IMMUTABLE", "MAC_ADMIN", "MAC_OVERRIDE", "MKNOD", "NET_ADMIN", "NET_BIND_SERVICE", "NET_BROADCAST",
+            "NET_RAW", "PERFMON", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_ADMIN", "SYS_BOOT", "SYS_CHROOT", "SYSLOG",
+            "SYS_MODULE", "SYS_NICE", "SYS_PACCT", "SYS_PTRACE", "SYS_RAWIO", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG",
+            "WAKE_ALARM");
 
     private final List<FieldError> errors = new ArrayList<>();
 
@@ -181,6 +191,7 @@ public final class Validation {
             error("spec.revisionHistoryLimit", "must be 1 or more");
         }
         oneOf("spec.imagePullPolicy", s.imagePullPolicy, PULL_POLICIES);
+        hostSettings(s);
         if (s.dependsOn != null) {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < s.dependsOn.size(); i++) {
@@ -197,6 +208,59 @@ public final class Validation {
                 }
             }
         }
+    }
+
+    /** The settings the admission policy is about: here only whether they are well-formed. */
+    private void hostSettings(AppSpec s) {
+        oneOf("spec.networkMode", s.networkMode, NETWORK_MODES);
+        oneOf("spec.pidMode", s.pidMode, PID_MODES);
+        oneOf("spec.ipcMode", s.ipcMode, IPC_MODES);
+        if (s.networkMode != null && s.networks != null && !s.networks.isEmpty()) {
+            error("spec.networkMode", "cannot be combined with spec.networks; the containers join those networks instead");
+        }
+        if (("host".equals(s.networkMode) || "none".equals(s.networkMode)) && s.ports != null && !s.ports.isEmpty()) {
+            error("spec.ports", "cannot be published with networkMode " + s.networkMode
+                    + (s.networkMode.equals("host") ? " (the container listens on the host's ports directly)" : ""));
+        }
+        capabilities("spec.capAdd", s.capAdd);
+        capabilities("spec.capDrop", s.capDrop);
+        if (s.devices != null) {
+            for (int i = 0; i < s.devices.size(); i++) {
+                AppSpec.Device d = s.devices.get(i);
+                String f = "spec.devices[" + i + "]";
+                if (d == null) {
+                    error(f, "is empty");
+                    continue;
+                }
+                if (d.hostPath == null || !d.hostPath.startsWith("/")) {
+                    error(f + ".hostPath", "is required and must be an absolute path, like /dev/fuse");
+                }
+                if (d.containerPath != null && !d.containerPath.startsWith("/")) {
+                    error(f + ".containerPath", "must be an absolute path");
+                }
+                if (d.permissions != null && !d.permissions.matches("(?!.*(.).*\\1)[rwm]{1,3}")) {
+                    error(f + ".permissions", "\"" + d.permissions + "\" is not a combination of r, w and m");
+                }
+            }
+        }
+    }
+
+    private void capabilities(String field, List<String> caps) {
+        if (caps == null) {
+            return;
+        }
+        for (int i = 0; i < caps.size(); i++) {
+            String c = caps.get(i);
+            if (c == null || !CAPABILITIES.contains(capability(c))) {
+                error(field + "[" + i + "]", "\"" + c + "\" is not a Linux capability, like NET_ADMIN or ALL");
+            }
+        }
+    }
+
+    /** {@code cap_net_admin} and {@code CAP_NET_ADMIN} are {@code NET_ADMIN}, as Docker reads them. */
+    public static String capability(String name) {
+        String n = name == null ? "" : name.trim().toUpperCase(java.util.Locale.ROOT);
+        return n.startsWith("CAP_") ? n.substring(4) : n;
     }
 
     private void update(AppSpec s) {

@@ -1,5 +1,7 @@
 package dev.mooring.docker;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +26,9 @@ public record ContainerSpec(
         Long memoryBytes,
         String restartPolicy,
         String stopSignal,
-        Integer stopTimeoutSeconds) {
+        Integer stopTimeoutSeconds,
+        /** Privileges and host namespaces; null (and left out of the config hash) when the App sets none. */
+        @JsonInclude(JsonInclude.Include.NON_NULL) Security security) {
 
     public record PortBinding(int containerPort, String protocol, String hostIp, Integer hostPort) {
     }
@@ -34,6 +38,17 @@ public record ContainerSpec(
     }
 
     public record NetworkAttach(String network, List<String> aliases) {
+    }
+
+    /**
+     * What the admission policy is about. Lists are sorted, capability names without {@code CAP_},
+     * so the config hash does not change with their order or spelling.
+     */
+    public record Security(boolean privileged, String networkMode, String pidMode, String ipcMode, List<String> capAdd,
+                           List<String> capDrop, List<Device> devices, boolean readOnlyRootFilesystem, boolean noNewPrivileges) {
+    }
+
+    public record Device(String hostPath, String containerPath, String permissions) {
     }
 
     public record HealthSpec(List<String> test, Long intervalNanos, Long timeoutNanos, Integer retries, Long startPeriodNanos) {

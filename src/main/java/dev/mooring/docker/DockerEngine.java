@@ -6,8 +6,10 @@ import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
@@ -188,6 +190,9 @@ public class DockerEngine {
         if (spec.memoryBytes() != null) {
             hc.withMemory(spec.memoryBytes());
         }
+        if (spec.security() != null) {
+            security(hc, spec.security());
+        }
         hc.withRestartPolicy(switch (spec.restartPolicy()) {
             case "no" -> RestartPolicy.noRestart();
             case "always" -> RestartPolicy.alwaysRestart();
@@ -201,6 +206,37 @@ public class DockerEngine {
                     .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()));
         }
         return cmd;
+    }
+
+    /** Privileges, host namespaces, capabilities and devices, as the App declared them (and admission let them through). */
+    private static void security(HostConfig hc, ContainerSpec.Security s) {
+        if (s.privileged()) {
+            hc.withPrivileged(true);
+        }
+        if (s.networkMode() != null) {
+            hc.withNetworkMode(s.networkMode());
+        }
+        if (s.pidMode() != null) {
+            hc.withPidMode(s.pidMode());
+        }
+        if (s.ipcMode() != null) {
+            hc.withIpcMode(s.ipcMode());
+        }
+        if (!s.capAdd().isEmpty()) {
+            hc.withCapAdd(s.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (!s.capDrop().isEmpty()) {
+            hc.withCapDrop(s.capDrop().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (!s.devices().isEmpty()) {
+            hc.withDevices(s.devices().stream().map(d -> new Device(d.permissions(), d.containerPath(), d.hostPath())).toList());
+        }
+        if (s.readOnlyRootFilesystem()) {
+            hc.withReadonlyRootfs(true);
+        }
+        if (s.noNewPrivileges()) {
+            hc.withSecurityOpts(List.of("no-new-privileges:true"));
+        }
     }
 
     public void pull(String image) {

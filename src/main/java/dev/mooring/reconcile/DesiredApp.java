@@ -112,7 +112,7 @@ public record DesiredApp(
 
         ContainerSpec template = new ContainerSpec(null, s.image, s.command, s.entrypoint, env, s.workingDir, s.user,
                 userLabels, ports, mounts, networks, health, nanoCpus, memory,
-                s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, s.stopSignal, stopSeconds);
+                s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, s.stopSignal, stopSeconds, security(s));
         String hash = ConfigHash.of(template);
         int replicas = s.replicas == null ? 1 : s.replicas;
         boolean running = !"Stopped".equals(s.desiredState);
@@ -131,6 +131,31 @@ public record DesiredApp(
         String from = pinnedImageId != null && !pinnedImageId.equals(tagImageId) ? pinnedImageId : template.image();
         return new DesiredApp(namespace, name, generation, replicas, running, template, configHash, stopTimeoutSeconds,
                 update, lifecycle, pinnedImageId, revisionNumber, from);
+    }
+
+    /** The App's privileges and host namespaces in engine terms; null when it asks for none of them. */
+    static ContainerSpec.Security security(AppSpec s) {
+        if (s.privileged == null && s.networkMode == null && s.pidMode == null && s.ipcMode == null && s.capAdd == null
+                && s.capDrop == null && s.devices == null && s.readOnlyRootFilesystem == null && s.noNewPrivileges == null) {
+            return null;
+        }
+        List<ContainerSpec.Device> devices = new ArrayList<>();
+        if (s.devices != null) {
+            for (AppSpec.Device d : s.devices) {
+                devices.add(new ContainerSpec.Device(d.hostPath, d.containerPath == null ? d.hostPath : d.containerPath,
+                        d.permissions == null ? "rwm" : d.permissions));
+            }
+        }
+        return new ContainerSpec.Security(Boolean.TRUE.equals(s.privileged), s.networkMode, s.pidMode, s.ipcMode,
+                capabilities(s.capAdd), capabilities(s.capDrop), devices, Boolean.TRUE.equals(s.readOnlyRootFilesystem),
+                Boolean.TRUE.equals(s.noNewPrivileges));
+    }
+
+    private static List<String> capabilities(List<String> names) {
+        if (names == null) {
+            return List.of();
+        }
+        return names.stream().map(dev.mooring.api.Validation::capability).distinct().sorted().toList();
     }
 
     static UpdatePolicy policy(AppSpec.UpdateStrategy u) {
@@ -165,7 +190,7 @@ public record DesiredApp(
                 labels, t.ports(), t.mounts(), t.networks(), t.healthcheck(), t.nanoCpus(), t.memoryBytes(),
                 // Mooring restarts exited replicas itself, with a crash-loop back-off (spec.restartPolicy says
                 // when); Docker's own policy would restart them hot, so it is off.
-                "no", t.stopSignal(), t.stopTimeoutSeconds());
+                "no", t.stopSignal(), t.stopTimeoutSeconds(), t.security());
     }
 
     public List<String> networkNames() {

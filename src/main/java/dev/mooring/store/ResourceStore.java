@@ -38,9 +38,13 @@ public class ResourceStore {
     Event<ResourceChanged> changes;
 
     /** What an apply or write did to one resource. */
-    public enum Outcome { created, configured, unchanged }
+    public enum Outcome { created, configured, unchanged, deleted }
 
-    public record Written(MooringResource<?, ?> resource, Outcome outcome) {
+    /** {@code previousResourceVersion}: what the resource was at before the write; null when it is new. */
+    public record Written(MooringResource<?, ?> resource, Outcome outcome, String previousResourceVersion) {
+        public Written(MooringResource<?, ?> resource, Outcome outcome) {
+            this(resource, outcome, null);
+        }
     }
 
     // ---- reads -------------------------------------------------------------------------
@@ -143,10 +147,11 @@ public class ResourceStore {
      * removed what it created and dropped its finalizer. Without finalizers it goes at once.
      */
     @Transactional
-    public MooringResource<?, ?> delete(Kind kind, String namespace, String name) {
+    public Written delete(Kind kind, String namespace, String name) {
         ResourceRecord row = record(kind.name(), namespace, name)
                 .orElseThrow(() -> ApiException.notFound(kind.name(), namespace, name));
         MooringResource<?, ?> res = decode(row);
+        String before = res.getMetadata().getResourceVersion();
         List<String> finalizers = res.getMetadata().getFinalizers();
         if (finalizers == null || finalizers.isEmpty()) {
             em.remove(row);
@@ -154,10 +159,12 @@ public class ResourceStore {
         } else if (row.deletionTimestamp == null) {
             row.deletionTimestamp = now();
             res.getMetadata().setDeletionTimestamp(row.deletionTimestamp.toString());
+            em.flush();
+            res.getMetadata().setResourceVersion(Long.toString(row.resourceVersion));
         }
         notifyChange(kind.name(), namespace, name);
         res.getMetadata().setDeletionTimestamp(row.deletionTimestamp == null ? now().toString() : row.deletionTimestamp.toString());
-        return res;
+        return new Written(res, Outcome.deleted, before);
     }
 
     /** Writes status if it differs from the stored one; a resource replaced meanwhile (other uid) is left alone. */
@@ -233,15 +240,16 @@ public class ResourceStore {
         String spec = ResourceCodec.toJson(desired.getSpec());
         boolean specChanged = !spec.equals(row.spec);
         boolean metaChanged = !ResourceCodec.toJson(wanted).equals(row.meta);
+        String before = Long.toString(row.resourceVersion);
         if (!specChanged && !metaChanged) {
-            return new Written(decode(row), Outcome.unchanged);
+            return new Written(decode(row), Outcome.unchanged, before);
         }
         if (dryRun) {
             ResourceRecord preview = ResourceCodec.copy(row);
             preview.spec = spec;
             preview.meta = ResourceCodec.toJson(wanted);
             preview.generation = row.generation + (specChanged ? 1 : 0);
-            return new Written(decode(preview), Outcome.configured);
+            return new Written(decode(preview), Outcome.configured, before);
         }
         row.spec = spec;
         row.meta = ResourceCodec.toJson(wanted);
@@ -250,7 +258,7 @@ public class ResourceStore {
         }
         em.flush();
         notifyChange(kind.name(), row.namespace, row.name);
-        return new Written(decode(row), Outcome.configured);
+        return new Written(decode(row), Outcome.configured, before);
     }
 
     private Optional<ResourceRecord> record(String kind, String namespace, String name) {

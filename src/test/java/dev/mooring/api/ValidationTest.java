@@ -336,6 +336,57 @@ class ValidationTest {
 
     // ---- helpers -----------------------------------------------------------------------
 
+    // ---- privileges and host namespaces (their admission is AdmissionPolicyTest's) -----------
+
+    @Test
+    void wellFormedHostSettingsAreValid() {
+        App app = app(s -> {
+            s.privileged = true;
+            s.pidMode = "host";
+            s.ipcMode = "shareable";
+            s.networkMode = "host";
+            s.capAdd = List.of("NET_ADMIN", "cap_sys_time");
+            s.capDrop = List.of("ALL");
+            AppSpec.Device d = new AppSpec.Device();
+            d.hostPath = "/dev/fuse";
+            d.permissions = "rw";
+            s.devices = List.of(d);
+            s.readOnlyRootFilesystem = true;
+            s.noNewPrivileges = true;
+        });
+        assertThat(Validation.validate(app)).isEmpty();
+    }
+
+    @Test
+    void malformedHostSettingsAreNamed() {
+        assertThat(fields(app(s -> s.networkMode = "container:x"))).containsExactly("spec.networkMode");
+        assertThat(fields(app(s -> s.pidMode = "guest"))).containsExactly("spec.pidMode");
+        assertThat(fields(app(s -> s.ipcMode = "hots"))).containsExactly("spec.ipcMode");
+        assertThat(fields(app(s -> s.capAdd = List.of("NET_ADMIN", "SUPERPOWER")))).containsExactly("spec.capAdd[1]");
+        assertThat(fields(app(s -> s.capDrop = List.of("all ones")))).containsExactly("spec.capDrop[0]");
+        AppSpec.Device d = new AppSpec.Device();
+        d.hostPath = "dev/fuse";
+        d.containerPath = "fuse";
+        d.permissions = "rwx";
+        assertThat(fields(app(s -> s.devices = List.of(d))))
+                .containsExactly("spec.devices[0].hostPath", "spec.devices[0].containerPath", "spec.devices[0].permissions");
+    }
+
+    @Test
+    void aNetworkModeExcludesNetworksAndHostOrNoneExcludePorts() {
+        AppSpec.NetworkAttachment n = new AppSpec.NetworkAttachment();
+        n.name = "backend";
+        assertThat(fields(app(s -> {
+            s.networkMode = "bridge";
+            s.networks = List.of(n);
+        }))).containsExactly("spec.networkMode");
+        assertThat(fields(app(s -> {
+            s.networkMode = "host";
+            s.ports = List.of(port(80, null, null));
+        }))).containsExactly("spec.ports");
+        assertThat(Validation.capability("cap_net_raw")).isEqualTo("NET_RAW");
+    }
+
     private static List<String> fields(MooringResource<?, ?> r) {
         return Validation.validate(r).stream().map(ApiException.FieldError::field).toList();
     }

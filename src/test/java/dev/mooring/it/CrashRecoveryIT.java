@@ -68,6 +68,8 @@ class CrashRecoveryIT {
     private static final List<String> NAMES = IntStream.rangeClosed(1, APPS).mapToObj(i -> "app-" + i).toList();
 
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    /** The admin token the packaged service is started with (env MOORING_ADMIN_TOKEN) and every request sends. */
+    private static final String TOKEN = "crash-it-" + UUID.randomUUID();
     /** What the tests started or made, for {@link #tearDown()}. */
     private static final List<Process> processes = new CopyOnWriteArrayList<>();
     private static final List<String> namespaces = new CopyOnWriteArrayList<>();
@@ -200,7 +202,9 @@ class CrashRecoveryIT {
                     "-jar", jar.toString());
             Process p;
             try {
-                p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
+                pb.environment().put("MOORING_ADMIN_TOKEN", TOKEN);
+                p = pb.start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -320,13 +324,15 @@ class CrashRecoveryIT {
     // ---- HTTP --------------------------------------------------------------------------------------
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + TOKEN).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String url, String yaml) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/yaml")
+                        .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }

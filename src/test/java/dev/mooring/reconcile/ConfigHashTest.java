@@ -113,11 +113,37 @@ class ConfigHashTest {
             s.resources.memory = "256Mi";
         });
         changes.put("restart policy", s -> s.restartPolicy = "always");
+        changes.put("privileged", s -> s.privileged = true);
+        changes.put("pid mode", s -> s.pidMode = "host");
+        changes.put("ipc mode", s -> s.ipcMode = "host");
+        changes.put("cap add", s -> s.capAdd = List.of("NET_ADMIN"));
+        changes.put("cap drop", s -> s.capDrop = List.of("ALL"));
+        changes.put("devices", s -> {
+            AppSpec.Device d = new AppSpec.Device();
+            d.hostPath = "/dev/fuse";
+            s.devices = List.of(d);
+        });
+        changes.put("read-only root", s -> s.readOnlyRootFilesystem = true);
+        changes.put("no new privileges", s -> s.noNewPrivileges = true);
 
         Map<String, String> hashes = new LinkedHashMap<>();
         changes.forEach((what, change) -> hashes.put(what, hash(change)));
         hashes.forEach((what, h) -> assertThat(h).as(what).isNotEqualTo(BASE));
         assertThat(hashes.values()).as("every change gives its own hash").doesNotHaveDuplicates();
+    }
+
+    /** Apps made before the security settings existed keep their hash, so an upgrade replaces no container. */
+    @Test
+    void anAppWithoutSecuritySettingsHashesAsBefore() throws Exception {
+        DesiredApp d = DesiredApp.of(app("web", s -> { }));
+        assertThat(d.template().security()).isNull();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(d.template())).doesNotContain("security");
+    }
+
+    @Test
+    void capabilityOrderAndSpellingDoNotMatter() {
+        assertThat(hash(s -> s.capAdd = List.of("NET_ADMIN", "SYS_TIME")))
+                .isEqualTo(hash(s -> s.capAdd = List.of("cap_sys_time", "NET_ADMIN")));
     }
 
     @Test

@@ -17,11 +17,33 @@ public final class Api {
 
     /** A request with a YAML body (REST Assured needs telling that YAML is text). */
     public static io.restassured.specification.RequestSpecification givenYaml() {
-        return RestAssured.given().config(RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
-                .encodeContentTypeAs("application/yaml", io.restassured.http.ContentType.TEXT))).contentType("application/yaml");
+        return yamlAsText(RestAssured.given()).contentType("application/yaml");
+    }
+
+    private static io.restassured.specification.RequestSpecification yamlAsText(io.restassured.specification.RequestSpecification r) {
+        return r.config(RestAssured.config().encoderConfig(io.restassured.config.EncoderConfig.encoderConfig()
+                .encodeContentTypeAs("application/yaml", io.restassured.http.ContentType.TEXT)));
     }
 
     private Api() {
+    }
+
+    /** A request with this bearer token instead of the admin token every test request carries ({@link AdminToken}). */
+    public static io.restassured.specification.RequestSpecification as(String token) {
+        return yamlAsText(RestAssured.given()).header("Authorization", "Bearer " + token);
+    }
+
+    /** A request without any token. */
+    public static io.restassured.specification.RequestSpecification anonymous() {
+        return yamlAsText(RestAssured.given()).noFiltersOfType(AdminToken.Header.class);
+    }
+
+    /** Creates a token through the API (as admin) and answers its secret. */
+    public static String token(String name, Map<String, String> roles) {
+        Response r = RestAssured.given().contentType("application/json").body(Map.of("name", name, "roles", roles))
+                .post(BASE + "/tokens");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+        return r.jsonPath().getString("token");
     }
 
     public static Response apply(String yaml) {

@@ -7,6 +7,8 @@ import dev.mooring.api.AppSpec;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.reconcile.AppReconciler;
+import dev.mooring.security.Admission;
+import dev.mooring.security.AuditTrail;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.RevisionStore;
 import dev.mooring.store.RevisionStore.Revision;
@@ -36,6 +38,10 @@ public class AppRolloutApi {
     ResourceStore store;
     @Inject
     RevisionStore revisions;
+    @Inject
+    Admission admission;
+    @Inject
+    AuditTrail audit;
 
     @GET
     @Path("/namespaces/{ns}/apps/{name}/revisions")
@@ -95,7 +101,12 @@ public class AppRolloutApi {
         annotations.put(AppReconciler.CHANGE_CAUSE, "rollback to revision " + target.number());
         next.getMetadata().setAnnotations(annotations);
         next.setSpec(ResourceCodec.fromJson(target.spec(), AppSpec.class));
-        return ResourcesApi.retryOnConflict(() -> store.replace(next).resource());
+        // The revision was admitted when it was written, but the namespace's level may have been raised since.
+        List<Admission.Finding> findings = admission.admit(List.of(next));
+        ResourceStore.Written w = ResourcesApi.retryOnConflict(() -> store.replace(next));
+        audit.wrote("rollback", w.resource(), w.previousResourceVersion(), "to revision " + target.number());
+        admission.record(findings, List.of(w.resource()));
+        return w.resource();
     }
 
     private App app(String ns, String name) {

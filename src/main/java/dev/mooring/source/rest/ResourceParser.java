@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ApiException.FieldError;
 import dev.mooring.api.Kind;
@@ -30,6 +31,13 @@ import java.util.Set;
  * value) is 422 naming the field; nothing is stored unless every document is valid.
  */
 public final class ResourceParser {
+    /** The longest string value accepted anywhere in a resource (64 KiB of characters). */
+    public static final int MAX_STRING = 64 * 1024;
+    /** The most entries of one list or map (env, ports, labels, ...). */
+    public static final int MAX_ENTRIES = 1000;
+    /** The most resources in one request. */
+    public static final int MAX_DOCUMENTS = 1000;
+
     private ResourceParser() {
     }
 
@@ -79,6 +87,7 @@ public final class ResourceParser {
         List<JsonNode> docs = new ArrayList<>();
         try {
             if (yaml) {
+                refuseAliases(body);
                 JsonParser parser = ResourceCodec.YAML.getFactory().createParser(body);
                 try (MappingIterator<JsonNode> it = ResourceCodec.YAML.readValues(parser, JsonNode.class)) {
                     while (it.hasNextValue()) {
@@ -91,6 +100,8 @@ public final class ResourceParser {
             } else {
                 docs.add(ResourceCodec.JSON.readTree(body));
             }
+        } catch (ApiException e) {
+            throw e;
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("the document is nested too deeply: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
@@ -109,12 +120,70 @@ public final class ResourceParser {
                 flat.add(d);
             }
         }
+        if (flat.size() > MAX_DOCUMENTS) {
+            throw ApiException.badRequest("the request holds " + flat.size() + " resources; at most " + MAX_DOCUMENTS + " are accepted at once");
+        }
         return flat;
+    }
+
+    /**
+     * Refuses YAML aliases ({@code *name}). Jackson reads YAML through SnakeYAML's event parser,
+     * not its composer, so SnakeYAML's alias limits (LoaderOptions.maxAliasesForCollections)
+     * never apply, and Jackson itself reads an alias as the anchor's name, a string: silently
+     * wrong data. So an alias bomb cannot expand here, and an alias is a clear 400 instead.
+     */
+    private static void refuseAliases(String body) throws IOException {
+        try (JsonParser p = ResourceCodec.YAML.getFactory().createParser(body)) {
+            YAMLParser yaml = (YAMLParser) p;
+            while (p.nextToken() != null) {
+                if (yaml.isCurrentAlias()) {
+                    var at = p.currentTokenLocation();
+                    throw ApiException.badRequest("YAML aliases (*" + p.getText() + ") are not accepted: write the value out"
+                            + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+                }
+            }
+        }
+    }
+
+    /** Oversized values, named by their path: one string over {@link #MAX_STRING}, a list or map over {@link #MAX_ENTRIES}. */
+    private static void limits(JsonNode node, String path, List<FieldError> errors) {
+        if (errors.size() >= 20) {
+            return;
+        }
+        if (node.isTextual() && node.textValue().length() > MAX_STRING) {
+            errors.add(new FieldError(path, "is " + node.textValue().length() + " characters long; at most " + MAX_STRING + " are accepted"));
+        } else if (node.isArray()) {
+            if (node.size() > MAX_ENTRIES) {
+                errors.add(new FieldError(path, "has " + node.size() + " entries; at most " + MAX_ENTRIES + " are accepted"));
+                return;
+            }
+            for (int i = 0; i < node.size(); i++) {
+                limits(node.get(i), path + "[" + i + "]", errors);
+            }
+        } else if (node.isObject()) {
+            if (node.size() > MAX_ENTRIES) {
+                errors.add(new FieldError(path, "has " + node.size() + " entries; at most " + MAX_ENTRIES + " are accepted"));
+                return;
+            }
+            node.fields().forEachRemaining(e -> {
+                String key = e.getKey().length() > 253 ? e.getKey().substring(0, 250) + "..." : e.getKey();
+                if (e.getKey().length() > MAX_STRING) {
+                    errors.add(new FieldError(path.isEmpty() ? key : path + "." + key, "is a key of " + e.getKey().length() + " characters"));
+                } else {
+                    limits(e.getValue(), path.isEmpty() ? key : path + "." + key, errors);
+                }
+            });
+        }
     }
 
     private static MooringResource<?, ?> one(JsonNode doc, String defaultNamespace) {
         if (!doc.isObject()) {
             throw ApiException.invalid(List.of(new FieldError("", "a resource must be an object with apiVersion, kind, metadata and spec")));
+        }
+        List<FieldError> tooLarge = new ArrayList<>();
+        limits(doc, "", tooLarge);
+        if (!tooLarge.isEmpty()) {
+            throw ApiException.invalid(tooLarge);
         }
         String apiVersion = doc.path("apiVersion").asText(null);
         String kindName = doc.path("kind").asText(null);

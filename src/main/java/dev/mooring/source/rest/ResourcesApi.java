@@ -5,6 +5,9 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.control.ResourceKey;
+import dev.mooring.security.Access;
+import dev.mooring.security.Admission;
+import dev.mooring.security.AuditTrail;
 import dev.mooring.store.EventStore;
 import dev.mooring.store.ResourceStore;
 import jakarta.inject.Inject;
@@ -45,6 +48,12 @@ public class ResourcesApi {
     ResourceStore store;
     @Inject
     EventStore events;
+    @Inject
+    Access access;
+    @Inject
+    Admission admission;
+    @Inject
+    AuditTrail audit;
 
     @GET
     @Path("/{plural}")
@@ -72,7 +81,11 @@ public class ResourcesApi {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, null);
         checkDependencyCycles(List.of(r));
-        return Response.status(201).entity(store.create(r)).build();
+        List<Admission.Finding> findings = admission.admit(List.of(r));
+        MooringResource<?, ?> created = store.create(r);
+        audit.wrote("create", created, null, "created");
+        admission.record(findings, List.of(created));
+        return Response.status(201).entity(created).build();
     }
 
     @GET
@@ -92,10 +105,13 @@ public class ResourcesApi {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, name);
         checkDependencyCycles(List.of(r));
-        if (r.getMetadata().getResourceVersion() != null) {
-            return store.replace(r).resource(); // the client asked for optimistic concurrency: a conflict is its to resolve
-        }
-        return retryOnConflict(() -> store.replace(r).resource());
+        List<Admission.Finding> findings = admission.admit(List.of(r));
+        ResourceStore.Written w = r.getMetadata().getResourceVersion() != null
+                ? store.replace(r) // the client asked for optimistic concurrency: a conflict is its to resolve
+                : retryOnConflict(() -> store.replace(r));
+        audit.wrote("update", w.resource(), w.previousResourceVersion(), w.outcome().name());
+        admission.record(findings, List.of(w.resource()));
+        return w.resource();
     }
 
     @DELETE
@@ -103,8 +119,9 @@ public class ResourcesApi {
     @Operation(summary = "Delete a resource: it stays, with deletionTimestamp set, until what it created is gone")
     public Response delete(@PathParam("ns") String ns, @PathParam("plural") String plural, @PathParam("name") String name) {
         Kind kind = kind(plural);
-        MooringResource<?, ?> r = retryOnConflict(() -> store.delete(kind, ns, name));
-        return Response.accepted(r).build();
+        ResourceStore.Written w = retryOnConflict(() -> store.delete(kind, ns, name));
+        audit.wrote("delete", w.resource(), w.previousResourceVersion(), "deletion started");
+        return Response.accepted(w.resource()).build();
     }
 
     @GET
@@ -138,8 +155,16 @@ public class ResourcesApi {
     public Map<String, Object> apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
                                      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         List<MooringResource<?, ?>> resources = ResourceParser.parse(body, ResourceParser.isYaml(contentType), "default");
+        access.requireWrite(resources);
         checkDependencyCycles(resources);
+        List<Admission.Finding> findings = admission.admit(resources);
         List<ResourceStore.Written> written = retryOnConflict(() -> store.apply(resources, dryRun));
+        for (ResourceStore.Written w : written) {
+            audit.wrote("apply", w.resource(), w.previousResourceVersion(), w.outcome().name() + (dryRun ? " (dry run, nothing stored)" : ""));
+        }
+        if (!dryRun) {
+            admission.record(findings, written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
+        }
         List<Map<String, Object>> results = written.stream().map(w -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", w.resource().getKind());

@@ -1,0 +1,148 @@
+package dev.mooring.security;
+
+import dev.mooring.api.ApiException;
+import dev.mooring.api.ApiException.FieldError;
+import dev.mooring.api.App;
+import dev.mooring.api.MooringResource;
+import dev.mooring.control.ResourceKey;
+import dev.mooring.security.AdmissionPolicy.Level;
+import dev.mooring.store.EventStore;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Admission: checks the Apps of a write against their namespace's Pod Security level
+ * ({@link AdmissionPolicy}) before anything is stored, so nothing forbidden reaches an engine.
+ * In {@code enforce} mode a violation refuses the whole request (422, every field named); in
+ * {@code audit} mode it is let through and, once stored, recorded as a Warning event on the App.
+ */
+@ApplicationScoped
+@Startup
+public class Admission {
+    private static final Logger LOG = Logger.getLogger(Admission.class);
+    public static final String REASON = "PolicyViolation";
+
+    @Inject
+    AdmissionConfig config;
+    @Inject
+    EventStore events;
+
+    private Level defaultLevel;
+    private boolean defaultAudit;
+    private Map<String, Level> levels;
+    private Map<String, Boolean> audit;
+    private List<String> allowedHostPaths;
+
+    /** The violations of one resource that audit mode let through. */
+    public record Finding(MooringResource<?, ?> resource, Level level, List<FieldError> violations) {
+    }
+
+    @PostConstruct
+    void load() {
+        defaultLevel = level("mooring.admission.default-level", config.defaultLevel());
+        defaultAudit = audit("mooring.admission.mode", config.mode());
+        Map<String, Level> l = new java.util.HashMap<>();
+        config.namespaces().forEach((ns, v) -> l.put(ns, level("mooring.admission.namespaces." + ns, v)));
+        levels = Map.copyOf(l);
+        Map<String, Boolean> a = new java.util.HashMap<>();
+        config.modes().forEach((ns, v) -> a.put(ns, audit("mooring.admission.modes." + ns, v)));
+        audit = Map.copyOf(a);
+        allowedHostPaths = config.allowedHostPaths().orElse(List.of()).stream().map(String::trim).filter(p -> !p.isEmpty()).toList();
+        for (String p : allowedHostPaths) {
+            if (!p.startsWith("/")) {
+                throw new IllegalArgumentException("mooring.admission.allowed-host-paths: \"" + p + "\" is not an absolute path");
+            }
+        }
+        LOG.debugf("admission: default %s (%s), namespaces %s, modes %s, allowed host paths %s",
+                defaultLevel, defaultAudit ? "audit" : "enforce", levels, audit, allowedHostPaths);
+    }
+
+    public Level level(String namespace) {
+        return levels.getOrDefault(namespace, defaultLevel);
+    }
+
+    public boolean auditOnly(String namespace) {
+        return audit.getOrDefault(namespace, defaultAudit);
+    }
+
+    /**
+     * Checks every App of a write. Throws 422 when a namespace that enforces its level has a
+     * violation; answers what audit mode let through (for {@link #record}).
+     */
+    public List<Finding> admit(List<? extends MooringResource<?, ?>> resources) {
+        List<FieldError> refused = new ArrayList<>();
+        java.util.Set<String> refusing = new java.util.LinkedHashSet<>();
+        List<Finding> audited = new ArrayList<>();
+        for (MooringResource<?, ?> r : resources) {
+            if (!(r instanceof App app) || app.getSpec() == null) {
+                continue;
+            }
+            Level level = level(app.namespace());
+            List<FieldError> v = AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths);
+            if (v.isEmpty()) {
+                continue;
+            }
+            if (auditOnly(app.namespace())) {
+                audited.add(new Finding(app, level, v));
+            } else {
+                String id = "App " + app.namespace() + "/" + app.name();
+                refusing.add(app.namespace() + " enforces " + level);
+                v.forEach(e -> refused.add(resources.size() > 1 ? e.of(id) : e));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw denied(refused, refusing);
+        }
+        return audited;
+    }
+
+    /** Records audit mode's findings as Warning events on the stored resources (uid now known). */
+    public void record(List<Finding> findings, List<? extends MooringResource<?, ?>> stored) {
+        for (Finding f : findings) {
+            for (MooringResource<?, ?> s : stored) {
+                if (s.getKind().equals(f.resource().getKind()) && s.namespace().equals(f.resource().namespace())
+                        && s.name().equals(f.resource().name()) && s.getMetadata().getUid() != null) {
+                    for (FieldError e : f.violations()) {
+                        events.record(new ResourceKey(s.getKind(), s.namespace(), s.name()), s.getMetadata().getUid(), "Warning", REASON,
+                                e.field() + ": " + e.message() + " (namespace " + s.namespace() + " audits " + f.level()
+                                        + " without enforcing it, so the App was admitted)");
+                    }
+                }
+            }
+        }
+    }
+
+    private static ApiException denied(List<FieldError> errors, java.util.Set<String> where) {
+        String detail = errors.size() == 1 ? describe(errors.get(0))
+                : errors.size() + " settings are forbidden: " + String.join("; ", errors.stream().map(Admission::describe).toList());
+        return new ApiException(422, "Forbidden by Admission Policy", detail + " (namespace " + String.join(", ", where) + ")", errors);
+    }
+
+    private static String describe(FieldError e) {
+        return (e.object() == null ? "" : e.object() + ": ") + e.field() + ": " + e.message();
+    }
+
+    private static Level level(String property, String value) {
+        try {
+            return Level.valueOf(value.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + " is \"" + value + "\"; use one of " + Arrays.toString(Level.values()));
+        }
+    }
+
+    private static boolean audit(String property, String value) {
+        return switch (value.trim()) {
+            case "audit" -> true;
+            case "enforce" -> false;
+            default -> throw new IllegalArgumentException(property + " is \"" + value + "\"; use enforce or audit");
+        };
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mooring.security;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@code mooring.admission.*}: the Pod Security level of each namespace, and whether it is enforced. */
+@ConfigMapping(prefix = "mooring.admission")
+public interface AdmissionConfig {
+    /** The level of a namespace not named in {@link #namespaces()}. */
+    @WithDefault("baseline")
+    String defaultLevel();
+
+    /** {@code enforce}: a violation is a 422; {@code audit}: it is let through and recorded as a Warning event. */
+    @WithDefault("enforce")
+    String mode();
+
+    /** Level by namespace: {@code mooring.admission.namespaces.<ns>=privileged|baseline|restricted}. */
+    Map<String, String> namespaces();
+
+    /** Mode by namespace, overriding {@link #mode()}: {@code mooring.admission.modes.<ns>=enforce|audit}. */
+    Map<String, String> modes();
+
+    /** Host path prefixes that baseline lets Apps bind-mount (never the Docker socket). */
+    Optional<List<String>> allowedHostPaths();
+}

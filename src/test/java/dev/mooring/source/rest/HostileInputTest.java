@@ -1,0 +1,97 @@
+package dev.mooring.source.rest;
+
+import dev.mooring.testing.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bodies meant to hurt: each is refused with a clear 4xx before any work, and the service keeps answering. */
+@QuarkusTest
+class HostileInputTest {
+    String ns;
+
+    @BeforeEach
+    void namespace() {
+        ns = Api.uniqueNamespace("hostile");
+    }
+
+    private void assertStillAnswering() {
+        long t0 = System.nanoTime();
+        RestAssured.get(Api.BASE + "/namespaces/" + ns + "/apps").then().statusCode(200);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ms for a GET right after").isLessThan(1000);
+        assertThat(RestAssured.get(Api.BASE + "/namespaces/" + ns + "/apps").jsonPath().getList("items")).isEmpty();
+    }
+
+    /** Billion laughs with 50 aliases: ten lists of ten, each level ten times the one before (10^6 strings). */
+    @Test
+    void aYamlAliasBombIsRefusedFastAndTheServiceKeepsAnswering() {
+        StringBuilder bomb = new StringBuilder("apiVersion: mooring.dev/v1alpha1\nkind: App\nmetadata: {name: lol, namespace: " + ns + "}\n");
+        bomb.append("spec:\n  image: busybox:1\n  labels:\n    a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        String previous = "a";
+        for (int level = 0; level < 5; level++) {
+            String name = "l" + level;
+            bomb.append("    ").append(name).append(": &").append(name).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, "*" + previous))).append("]\n");
+            previous = name;
+        }
+        assertThat(bomb.toString().split("\\*", -1)).hasSize(51);
+        // a harmless YAML request first, so that the clock below does not count class loading in a fresh JVM
+        Api.apply("apiVersion: mooring.dev/v1alpha1\nkind: App\nmetadata: {name: warm, namespace: " + ns + "}\nspec: {image: \"\"}\n");
+        long t0 = System.nanoTime();
+        Response r = Api.apply(bomb.toString());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.jsonPath().getString("detail")).contains("YAML aliases");
+        assertThat(ms).as("ms to refuse the bomb").isLessThan(1000);
+        assertStillAnswering();
+    }
+
+    @Test
+    void deepNestingIsRefused() {
+        String deep = "apiVersion: mooring.dev/v1alpha1\nkind: App\nmetadata: {name: deep}\nspec: {image: busybox:1, labels: {a: "
+                + "[".repeat(50_000) + "]".repeat(50_000) + "}}\n";
+        Response yaml = Api.apply(deep);
+        assertThat(yaml.statusCode()).as(yaml.asString()).isEqualTo(400);
+        assertThat(yaml.jsonPath().getString("detail")).contains("nested too deeply");
+        Response json = RestAssured.given().contentType("application/json").body("{\"a\":" + "[".repeat(50_000) + "]".repeat(50_000) + "}")
+                .post(Api.BASE + "/apply");
+        assertThat(json.statusCode()).as(json.asString()).isEqualTo(400);
+        assertStillAnswering();
+    }
+
+    @Test
+    void oversizedFieldsAreNamed() {
+        Response longValue = Api.apply(Api.app(ns, "web", 0, "env: [{name: A, value: \"" + "x".repeat(ResourceParser.MAX_STRING + 1) + "\"}]"));
+        assertThat(longValue.statusCode()).as(longValue.asString()).isEqualTo(422);
+        assertThat(longValue.jsonPath().getList("errors.field", String.class)).containsExactly("spec.env[0].value");
+        assertThat(longValue.jsonPath().getString("detail")).contains("at most 65536");
+
+        StringBuilder env = new StringBuilder("env:\n");
+        for (int i = 0; i <= ResourceParser.MAX_ENTRIES; i++) {
+            env.append("  - {name: V").append(i).append(", value: x}\n");
+        }
+        Response manyEnv = Api.apply(Api.app(ns, "web", 0, env.toString()));
+        assertThat(manyEnv.statusCode()).as(manyEnv.asString()).isEqualTo(422);
+        assertThat(manyEnv.jsonPath().getList("errors.field", String.class)).containsExactly("spec.env");
+        assertThat(manyEnv.jsonPath().getString("detail")).contains("has 1001 entries");
+        assertStillAnswering();
+    }
+
+    @Test
+    void aBodyOverTheLimitIsA413() {
+        String huge = Api.app(ns, "web", 0, "labels: {a: \"" + "x".repeat(1024 * 1024) + "\"}");
+        Response r = Api.apply(huge);
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(413);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.jsonPath().getString("detail")).contains("mooring.api.max-body-size");
+        assertStillAnswering();
+        assertThat(List.of(RestAssured.get(Api.BASE + "/apps").statusCode())).containsExactly(200);
+    }
+}
