@@ -88,8 +88,20 @@ class RolloutTest {
 
     private List<Ctr> healthy(String app) {
         return DockerCli.appContainers(ns, app).stream().filter(Ctr::running)
-                .filter(c -> "healthy".equals(DockerCli.inspect(c.id(), "{{if .State.Health}}{{.State.Health.Status}}{{end}}")))
+                .filter(c -> "healthy".equals(inspectOrGone(c.id(), "{{if .State.Health}}{{.State.Health.Status}}{{end}}")))
                 .toList();
+    }
+
+    /** docker inspect, or "gone" for a container removed since it was listed (Mooring replaces them). */
+    private static String inspectOrGone(String id, String format) {
+        try {
+            return DockerCli.inspect(id, format);
+        } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).contains("No such object")) {
+                return "gone";
+            }
+            throw e;
+        }
     }
 
     private static int hostPort(Ctr c) {
@@ -114,8 +126,14 @@ class RolloutTest {
                 List<Ctr> serving = healthy("web");
                 fewestHealthy.accumulateAndGet(serving.size(), Math::min);
                 for (Ctr c : serving) {
+                    int port;
                     try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hostPort(c) + "/"))
+                        port = hostPort(c);
+                    } catch (IllegalStateException gone) {
+                        continue; // removed since it was listed healthy: drained
+                    }
+                    try {
+                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
                                 .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() == 200 && r.body().contains("web-v1")) {
                             served.incrementAndGet();
@@ -125,7 +143,7 @@ class RolloutTest {
                     } catch (Exception e) {
                         // A replica Mooring has begun to stop (it was healthy a moment ago) is being drained;
                         // an error from one that still runs is a real failure.
-                        if ("true".equals(DockerCli.inspect(c.id(), "{{.State.Running}}")) && DockerCli.appContainers(ns, "web")
+                        if ("true".equals(inspectOrGone(c.id(), "{{.State.Running}}")) && DockerCli.appContainers(ns, "web")
                                 .stream().anyMatch(x -> x.id().equals(c.id()) && x.running())) {
                             failures.add(c.name() + ": " + e);
                         }
