@@ -7,6 +7,7 @@ import dev.mooring.api.Condition;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Network;
 import dev.mooring.api.ResourceCodec;
+import dev.mooring.api.Secret;
 import dev.mooring.api.Volume;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
@@ -23,6 +24,8 @@ import dev.mooring.reconcile.RolloutState.CrashState;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.RevisionStore;
 import dev.mooring.store.RevisionStore.Revision;
+import dev.mooring.store.SecretStore;
+import dev.mooring.store.SecretUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -63,6 +66,8 @@ public class AppReconciler implements Reconciler {
     StatusWriter status;
     @Inject
     Controller controller;
+    @Inject
+    SecretStore secrets;
 
     @Override
     public String kind() {
@@ -103,7 +108,8 @@ public class AppReconciler implements Reconciler {
             return Result.done();
         }
 
-        String waitingFor = resourceDependencies(app);
+        Map<String, Map<String, String>> secretDigests = new HashMap<>();
+        String waitingFor = joinWaiting(resourceDependencies(app), secretDependencies(key.namespace(), spec, secretDigests));
         if (waitingFor != null) {
             AppStatus s = baseStatus(app);
             s.setCondition(Condition.READY, false, "WaitingForDependencies", "waiting for " + waitingFor, now);
@@ -117,7 +123,7 @@ public class AppReconciler implements Reconciler {
         }
         String waitingForApps = appDependencies(app);
 
-        DesiredApp desired = DesiredApp.of(app);
+        DesiredApp desired = DesiredApp.of(app, secretDigests);
         String tagImage;
         try {
             tagImage = images.resolve(engine, spec.image, spec.imagePullPolicy);
@@ -129,7 +135,7 @@ public class AppReconciler implements Reconciler {
         AppStatus previous = app.getStatus() == null ? new AppStatus() : app.getStatus();
         AppStatus.Rollout rollout = previous.rollout == null ? new AppStatus.Rollout() : previous.rollout;
         Revision rev = revisions.ensure(uid, key.namespace(), key.name(), desired.configHash(), spec.image, tagImage,
-                ResourceCodec.toJson(spec), cause(app, previous), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
+                ResourceCodec.toJson(spec), cause(app, previous, desired), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
         DesiredApp target = desired.withImage(tagImage, rev.number(), tagImage);
 
         boolean failedHere = Objects.equals(rollout.failedRevision, rev.number())
@@ -240,21 +246,30 @@ public class AppReconciler implements Reconciler {
         return next == null ? Result.done() : Result.requeueAfter(next);
     }
 
-    /** The target of a rollback: the revision's spec, pinned to the image it ran. */
-    private static DesiredApp targetOf(App app, Revision rev, String tagImage) {
+    /** The target of a rollback: the revision's spec (with the current values of its Secrets), pinned to the image it ran. */
+    private DesiredApp targetOf(App app, Revision rev, String tagImage) {
         App copy = new App();
         copy.setMetadata(app.getMetadata());
         copy.setSpec(ResourceCodec.fromJson(rev.spec(), AppSpec.class));
-        return DesiredApp.of(copy).withImage(rev.imageId(), rev.number(), tagImage);
+        Map<String, Map<String, String>> digests = new HashMap<>();
+        String missing = secretDependencies(app.namespace(), copy.getSpec(), digests);
+        if (missing != null) {
+            throw new IllegalStateException("cannot return to revision " + rev.number() + ": waiting for " + missing);
+        }
+        return DesiredApp.of(copy, digests).withImage(rev.imageId(), rev.number(), tagImage);
     }
 
-    private static String cause(App app, AppStatus previous) {
+    private static String cause(App app, AppStatus previous, DesiredApp desired) {
         Map<String, String> annotations = app.getMetadata().getAnnotations();
         if (annotations != null && annotations.get(CHANGE_CAUSE) != null) {
             return annotations.get(CHANGE_CAUSE);
         }
-        if (previous.configHash != null && previous.configHash.equals(DesiredApp.of(app).configHash())) {
+        if (previous.configHash != null && previous.configHash.equals(desired.configHash())) {
             return "image " + app.getSpec().image + " now names another image";
+        }
+        if (previous.configHash != null && Objects.equals(previous.observedGeneration, app.getMetadata().getGeneration())
+                && !DesiredApp.secretNames(app.getSpec()).isEmpty()) {
+            return "a Secret it uses changed (" + String.join(", ", DesiredApp.secretNames(app.getSpec())) + ")";
         }
         return previous.configHash == null ? "created (generation " + app.getMetadata().getGeneration() + ")"
                 : "spec changed (generation " + app.getMetadata().getGeneration() + ")";
@@ -311,13 +326,16 @@ public class AppReconciler implements Reconciler {
 
     private void execute(ResourceKey key, App app, DockerEngine engine, Plan plan) {
         LOG.debugf("%s: plan\n%s", key, plan);
+        // the executor decrypts a value only when it creates a container that needs it
+        PlanExecutor.SecretValues values = (secret, k, digest) -> secrets.value(key.namespace(), secret, k, digest);
         try {
-            PlanExecutor.execute(engine, plan, op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
-        } catch (EngineException e) {
+            PlanExecutor.execute(engine, plan, values, op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
+        } catch (EngineException | SecretUnavailableException e) {
+            String reason = e instanceof EngineException ? "EngineError" : "SecretUnavailable";
             AppStatus s = app.getStatus() == null ? new AppStatus() : app.getStatus();
             Instant now = Instant.now();
-            s.setCondition(Condition.DEGRADED, true, "EngineError", e.getMessage(), now);
-            s.setCondition(Condition.READY, false, "EngineError", e.getMessage(), now);
+            s.setCondition(Condition.DEGRADED, true, reason, e.getMessage(), now);
+            s.setCondition(Condition.READY, false, reason, e.getMessage(), now);
             status.status(key, app, s);
             status.event(key, app, StatusWriter.WARNING, "Failed", e.getMessage());
             throw e;
@@ -348,6 +366,55 @@ public class AppReconciler implements Reconciler {
             }
         }
         return waiting.isEmpty() ? null : String.join(", ", waiting);
+    }
+
+    /**
+     * What the App still waits for among the Secrets it uses (missing, or without the key it
+     * names), or null; puts the digests of those it found into {@code digests} (Secret name to
+     * key to digest). Only digests: no value is read here.
+     */
+    private String secretDependencies(String namespace, AppSpec spec, Map<String, Map<String, String>> digests) {
+        java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
+        for (String name : DesiredApp.secretNames(spec)) {
+            Optional<Secret> found = store.find(Secret.class, namespace, name);
+            if (found.isEmpty() || found.get().isDeleting()) {
+                waiting.add("Secret " + name + (found.isEmpty() ? " (not found)" : " (being deleted)"));
+            } else {
+                Map<String, String> d = found.get().getStatus() == null || found.get().getStatus().digests == null
+                        ? Map.of() : found.get().getStatus().digests;
+                digests.put(name, d);
+            }
+        }
+        if (spec.secrets != null) {
+            for (int i = 0; i < spec.secrets.size(); i++) {
+                AppSpec.SecretFile f = spec.secrets.get(i);
+                Map<String, String> d = digests.get(f.secret);
+                if (d == null) {
+                    continue;
+                }
+                if (f.key == null && d.size() != 1) {
+                    waiting.add("Secret " + f.secret + " (has " + d.size() + " keys" + (d.isEmpty() ? "" : ": " + String.join(", ", d.keySet()))
+                            + "; spec.secrets[" + i + "].key must name one)");
+                } else if (f.key != null && !d.containsKey(f.key)) {
+                    waiting.add("Secret " + f.secret + " (has no key " + f.key + ")");
+                }
+            }
+        }
+        if (spec.env != null) {
+            for (AppSpec.EnvVar e : spec.env) {
+                if (e.valueFrom != null && e.valueFrom.secretKeyRef != null) {
+                    Map<String, String> d = digests.get(e.valueFrom.secretKeyRef.name);
+                    if (d != null && !d.containsKey(e.valueFrom.secretKeyRef.key)) {
+                        waiting.add("Secret " + e.valueFrom.secretKeyRef.name + " (has no key " + e.valueFrom.secretKeyRef.key + ")");
+                    }
+                }
+            }
+        }
+        return waiting.isEmpty() ? null : String.join(", ", waiting);
+    }
+
+    private static String joinWaiting(String a, String b) {
+        return a == null ? b : b == null ? a : a + ", " + b;
     }
 
     /** Which of the Apps in spec.dependsOn do not yet meet their condition, or null when all do. */

@@ -125,13 +125,16 @@ public final class ResourceParser {
         }
         Kind kind = kindName == null ? null : Kind.byName(kindName).orElse(null);
         if (kind == null) {
-            errors.add(new FieldError("kind", kindName == null ? "is required" : "\"" + kindName + "\" is not a kind; use one of App, Network, Volume"));
+            errors.add(new FieldError("kind", kindName == null ? "is required" : "\"" + kindName + "\" is not a kind; use one of App, Network, Volume, Secret"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
         ObjectNode copy = ((ObjectNode) doc).deepCopy();
         copy.remove("status"); // status is the loop's to write, never the client's
+        if (kind == Kind.Secret && copy.has("spec")) {
+            throw ApiException.invalid(List.of(new FieldError("spec", "a Secret has no spec; give its values in data (base64) or stringData")));
+        }
         JsonNode meta = copy.get("metadata");
         if (meta != null && meta.isObject()) {
             ObjectNode m = (ObjectNode) meta;
@@ -148,15 +151,17 @@ public final class ResourceParser {
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid(List.of(new FieldError(path(e), "unknown field")));
         } catch (InvalidFormatException e) {
-            throw ApiException.invalid(List.of(new FieldError(path(e), "\"" + e.getValue() + "\" is not a valid "
-                    + e.getTargetType().getSimpleName().toLowerCase())));
+            throw ApiException.invalid(List.of(new FieldError(path(e), (kind == Kind.Secret ? "" : "\"" + e.getValue() + "\" ")
+                    + "is not a valid " + e.getTargetType().getSimpleName().toLowerCase())));
         } catch (MismatchedInputException e) {
             String expected = e.getTargetType() == null ? "another type" : typeName(e.getTargetType());
             throw ApiException.invalid(List.of(new FieldError(path(e), "has the wrong type; expected " + expected)));
         } catch (DatabindException e) {
-            throw ApiException.invalid(List.of(new FieldError(path((JsonMappingException) e), e.getOriginalMessage())));
+            // Jackson's own text may quote the input: never for a Secret, whose input is a value
+            throw ApiException.invalid(List.of(new FieldError(path((JsonMappingException) e),
+                    kind == Kind.Secret ? "is not valid here" : e.getOriginalMessage())));
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(e.getOriginalMessage());
+            throw ApiException.badRequest(kind == Kind.Secret ? "the Secret does not parse" : e.getOriginalMessage());
         }
     }
 
