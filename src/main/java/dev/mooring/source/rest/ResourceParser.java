@@ -94,10 +94,10 @@ public final class ResourceParser {
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("the document is nested too deeply: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage()
+            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + withoutInput(e.getOriginalMessage())
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException | RuntimeException e) {
-            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + e.getMessage());
+            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + withoutInput(e.getMessage()));
         }
         List<JsonNode> flat = new ArrayList<>();
         for (JsonNode d : docs) {
@@ -183,6 +183,22 @@ public final class ResourceParser {
         }
         return "an object";
     }
+
+    /**
+     * A parser's message without the input it quotes: YAML shows the offending line (indented),
+     * JSON quotes the token; in a Secret either could be a value (issue 4). Location is kept.
+     */
+    static String withoutInput(String message) {
+        if (message == null) {
+            return "";
+        }
+        return String.join("; ", java.util.Arrays.stream(message.split("\n")).filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .map(l -> QUOTED.matcher(l).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                        KEYWORDS.contains(m.group(2)) ? m.group() : m.group(1) + "…" + m.group(1)))).toList());
+    }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("(['\"])([^'\"\\s][^'\"]*?[^'\"\\s])\\1");
+    private static final Set<String> KEYWORDS = Set.of("null", "true", "false");
 
     /** {@code spec.ports[0].containerPort} from Jackson's reference path. */
     static String path(JsonMappingException e) {

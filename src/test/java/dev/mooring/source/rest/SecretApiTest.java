@@ -163,6 +163,20 @@ class SecretApiTest {
 
     // ---- bad input: 422 naming the field, the value never quoted, nothing stored ----
 
+    @Test
+    void aMalformedDocumentIsRefusedWithoutQuotingWhatItHolds() {
+        Response yaml = Api.apply(Secrets.secret(ns, "db", "{password: " + password + "\n", null));
+        assertThat(yaml.statusCode()).as(yaml.asString()).isEqualTo(400);
+        assertThat(yaml.jsonPath().getString("detail")).startsWith("malformed YAML").contains("line");
+        Secrets.assertAbsent("the error", yaml.asString(), leaks);
+        Response json = RestAssured.given().contentType("application/json").body("{\"apiVersion\": \"mooring.dev/v1alpha1\", \"kind\": \"Secret\", "
+                + "\"metadata\": {\"name\": \"db\"}, \"stringData\": {\"password\": " + password + "}}").post(Api.BASE + "/apply");
+        assertThat(json.statusCode()).as(json.asString()).isEqualTo(400);
+        assertThat(json.jsonPath().getString("detail")).startsWith("malformed JSON").contains("line 1");
+        Secrets.assertAbsent("the error", json.asString(), leaks);
+        assertThat(RestAssured.get(Api.BASE + "/namespaces/" + ns + "/secrets").jsonPath().getList("items")).isEmpty();
+    }
+
     private void assertRejected(String yaml, String field, String... notInAnswer) {
         Response r = Api.apply(yaml);
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(422);
