@@ -7,7 +7,6 @@ import dev.mooring.api.Condition;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Network;
 import dev.mooring.api.ResourceCodec;
-import dev.mooring.api.Secret;
 import dev.mooring.api.Volume;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
@@ -109,7 +108,7 @@ public class AppReconciler implements Reconciler {
         }
 
         Map<String, Map<String, String>> secretDigests = new HashMap<>();
-        String waitingFor = joinWaiting(resourceDependencies(app), secretDependencies(key.namespace(), spec, secretDigests));
+        String waitingFor = joinWaiting(resourceDependencies(app), SecretUse.waitingFor(store, key.namespace(), spec, secretDigests));
         if (waitingFor != null) {
             AppStatus s = baseStatus(app);
             s.setCondition(Condition.READY, false, "WaitingForDependencies", "waiting for " + waitingFor, now);
@@ -252,7 +251,7 @@ public class AppReconciler implements Reconciler {
         copy.setMetadata(app.getMetadata());
         copy.setSpec(ResourceCodec.fromJson(rev.spec(), AppSpec.class));
         Map<String, Map<String, String>> digests = new HashMap<>();
-        String missing = secretDependencies(app.namespace(), copy.getSpec(), digests);
+        String missing = SecretUse.waitingFor(store, app.namespace(), copy.getSpec(), digests);
         if (missing != null) {
             throw new IllegalStateException("cannot return to revision " + rev.number() + ": waiting for " + missing);
         }
@@ -268,8 +267,8 @@ public class AppReconciler implements Reconciler {
             return "image " + app.getSpec().image + " now names another image";
         }
         if (previous.configHash != null && Objects.equals(previous.observedGeneration, app.getMetadata().getGeneration())
-                && !DesiredApp.secretNames(app.getSpec()).isEmpty()) {
-            return "a Secret it uses changed (" + String.join(", ", DesiredApp.secretNames(app.getSpec())) + ")";
+                && !SecretUse.names(app.getSpec()).isEmpty()) {
+            return "a Secret it uses changed (" + String.join(", ", SecretUse.names(app.getSpec())) + ")";
         }
         return previous.configHash == null ? "created (generation " + app.getMetadata().getGeneration() + ")"
                 : "spec changed (generation " + app.getMetadata().getGeneration() + ")";
@@ -363,51 +362,6 @@ public class AppReconciler implements Reconciler {
                         .map(vol -> readiness("Volume", vol, app))
                         .or(() -> Optional.of("Volume " + m.volume + " (not found)"))
                         .filter(s -> !s.isEmpty()).ifPresent(waiting::add);
-            }
-        }
-        return waiting.isEmpty() ? null : String.join(", ", waiting);
-    }
-
-    /**
-     * What the App still waits for among the Secrets it uses (missing, or without the key it
-     * names), or null; puts the digests of those it found into {@code digests} (Secret name to
-     * key to digest). Only digests: no value is read here.
-     */
-    private String secretDependencies(String namespace, AppSpec spec, Map<String, Map<String, String>> digests) {
-        java.util.Set<String> waiting = new java.util.LinkedHashSet<>();
-        for (String name : DesiredApp.secretNames(spec)) {
-            Optional<Secret> found = store.find(Secret.class, namespace, name);
-            if (found.isEmpty() || found.get().isDeleting()) {
-                waiting.add("Secret " + name + (found.isEmpty() ? " (not found)" : " (being deleted)"));
-            } else {
-                Map<String, String> d = found.get().getStatus() == null || found.get().getStatus().digests == null
-                        ? Map.of() : found.get().getStatus().digests;
-                digests.put(name, d);
-            }
-        }
-        if (spec.secrets != null) {
-            for (int i = 0; i < spec.secrets.size(); i++) {
-                AppSpec.SecretFile f = spec.secrets.get(i);
-                Map<String, String> d = digests.get(f.secret);
-                if (d == null) {
-                    continue;
-                }
-                if (f.key == null && d.size() != 1) {
-                    waiting.add("Secret " + f.secret + " (has " + d.size() + " keys" + (d.isEmpty() ? "" : ": " + String.join(", ", d.keySet()))
-                            + "; spec.secrets[" + i + "].key must name one)");
-                } else if (f.key != null && !d.containsKey(f.key)) {
-                    waiting.add("Secret " + f.secret + " (has no key " + f.key + ")");
-                }
-            }
-        }
-        if (spec.env != null) {
-            for (AppSpec.EnvVar e : spec.env) {
-                if (e.valueFrom != null && e.valueFrom.secretKeyRef != null) {
-                    Map<String, String> d = digests.get(e.valueFrom.secretKeyRef.name);
-                    if (d != null && !d.containsKey(e.valueFrom.secretKeyRef.key)) {
-                        waiting.add("Secret " + e.valueFrom.secretKeyRef.name + " (has no key " + e.valueFrom.secretKeyRef.key + ")");
-                    }
-                }
             }
         }
         return waiting.isEmpty() ? null : String.join(", ", waiting);

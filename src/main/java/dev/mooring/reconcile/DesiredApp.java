@@ -196,22 +196,6 @@ public record DesiredApp(
         return template != null && !template.secretFiles().isEmpty();
     }
 
-    /** The names of the Secrets an App uses, as files or environment variables. */
-    public static java.util.Set<String> secretNames(AppSpec s) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        if (s == null) {
-            return names;
-        }
-        if (s.secrets != null) {
-            s.secrets.stream().filter(java.util.Objects::nonNull).map(f -> f.secret).filter(java.util.Objects::nonNull).forEach(names::add);
-        }
-        if (s.env != null) {
-            s.env.stream().filter(e -> e != null && e.valueFrom != null && e.valueFrom.secretKeyRef != null)
-                    .map(e -> e.valueFrom.secretKeyRef.name).filter(java.util.Objects::nonNull).forEach(names::add);
-        }
-        return names;
-    }
-
     private static String digest(Map<String, Map<String, String>> digests, String secret, String key) {
         String d = digests.getOrDefault(secret, Map.of()).get(key);
         if (d == null) {

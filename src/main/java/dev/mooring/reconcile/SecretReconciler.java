@@ -72,7 +72,7 @@ public class SecretReconciler implements Reconciler {
     /** The Apps of the namespace that use the Secret, as a file or an environment variable. */
     private List<App> users(String namespace, String secret) {
         return store.list(App.class, namespace).stream()
-                .filter(a -> DesiredApp.secretNames(a.getSpec()).contains(secret)).toList();
+                .filter(a -> SecretUse.names(a.getSpec()).contains(secret)).toList();
     }
 
     private void enqueue(App app) {
