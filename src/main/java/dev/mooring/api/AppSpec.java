@@ -2,6 +2,7 @@ package dev.mooring.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.kubernetes.api.model.IntOrString;
 
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,8 @@ public class AppSpec {
     public Boolean restartOnUnhealthy;
     /** {@code IfNotPresent} (default), {@code Always} (pull regularly, roll out a moved tag) or {@code Never}. */
     public String imagePullPolicy;
+    /** Secret values written as files into each container before its process starts. */
+    public List<SecretFile> secrets;
 
     // ---- what the admission policy (Pod Security levels) is about; see dev.mooring.security.AdmissionPolicy ----
     /** Run with every capability and all host devices (docker run --privileged); baseline forbids it. */
@@ -113,6 +116,8 @@ public class AppSpec {
     public static class EnvVar {
         public String name;
         public String value;
+        /** Where the value comes from instead of {@code value}: a key of a Secret. */
+        public EnvVarSource valueFrom;
 
         public EnvVar() {
         }
@@ -120,6 +125,69 @@ public class AppSpec {
         public EnvVar(String name, String value) {
             this.name = name;
             this.value = value;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class EnvVarSource {
+        public SecretKeySelector secretKeyRef;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class SecretKeySelector {
+        /** Name of a Secret in the same namespace. */
+        public String name;
+        public String key;
+    }
+
+    /** One Secret value as a file in the container. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class SecretFile {
+        /** Name of a Secret in the same namespace. */
+        public String secret;
+        /** The key within it; may be left out when the Secret has exactly one key. */
+        public String key;
+        /** Absolute path of the file; default {@code /run/secrets/<secret>}. */
+        public String target;
+        /** File mode, octal: a YAML octal number ({@code 0440}) or a string ({@code "0440"}); default 0400. */
+        public IntOrString mode;
+        /** Owner of the file; default the numeric user of {@code spec.user}, else 0 (root). */
+        public Integer uid;
+        public Integer gid;
+
+        public static final int DEFAULT_MODE = 0400;
+
+        /** Where the file goes: {@code target}, or {@code /run/secrets/<secret>}. */
+        public String target() {
+            return target != null ? target : secret == null ? null : "/run/secrets/" + secret;
+        }
+
+        /**
+         * The mode's permission bits: a number is taken as it is (YAML reads {@code 0440} as octal),
+         * a string as octal ({@code "0440"}, {@code "440"}, {@code "0o440"}). Throws IllegalArgumentException.
+         */
+        public int modeBits() {
+            if (mode == null) {
+                return DEFAULT_MODE;
+            }
+            int bits;
+            if (mode.getIntVal() != null) {
+                bits = mode.getIntVal();
+            } else {
+                String text = mode.getStrVal() == null ? "" : mode.getStrVal().strip();
+                String digits = text.startsWith("0o") ? text.substring(2) : text;
+                if (!digits.matches("[0-7]{1,4}")) {
+                    throw new IllegalArgumentException("\"" + text + "\" is not an octal file mode like \"0440\"");
+                }
+                bits = Integer.parseInt(digits, 8);
+            }
+            if (bits < 0 || bits > 0777) {
+                throw new IllegalArgumentException("must be a file mode between 0000 and 0777 (octal), was "
+                        + (bits < 0 ? Integer.toString(bits) : Integer.toOctalString(bits) + " octal") + "; in YAML write 0440, in JSON 288 or \"0440\"");
+            }
+            return bits;
         }
     }
 

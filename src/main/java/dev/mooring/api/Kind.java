@@ -7,7 +7,8 @@ import java.util.Optional;
 public enum Kind {
     App("apps", dev.mooring.api.App.class),
     Network("networks", dev.mooring.api.Network.class),
-    Volume("volumes", dev.mooring.api.Volume.class);
+    Volume("volumes", dev.mooring.api.Volume.class),
+    Secret("secrets", dev.mooring.api.Secret.class);
 
     public final String plural;
     public final Class<? extends MooringResource<?, ?>> type;

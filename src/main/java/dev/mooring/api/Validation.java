@@ -27,6 +27,12 @@ public final class Validation {
     private static final Pattern CIDR = Pattern.compile("[0-9a-fA-F.:]+/\\d{1,3}");
     private static final Pattern ENV_NAME = Pattern.compile("[^=\\s][^=]*");
     private static final Pattern SIGNAL = Pattern.compile("(SIG)?[A-Z0-9+-]+|\\d+");
+    /** Keys of a Secret, as Kubernetes allows them. */
+    public static final Pattern SECRET_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
+    /** Paths under which a file in a created container is not what its process sees (the engine mounts over them). */
+    static final List<String> ENGINE_PATHS = List.of("/proc", "/sys", "/dev", "/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
+    /** Like Kubernetes: the values of one Secret total at most 1 MiB. */
+    public static final int MAX_SECRET_BYTES = 1024 * 1024;
     static final Set<String> RESTART_POLICIES = Set.of("no", "always", "unless-stopped", "on-failure");
     static final Set<String> DESIRED_STATES = Set.of("Running", "Stopped");
     static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
@@ -55,7 +61,9 @@ public final class Validation {
     public static List<FieldError> validate(MooringResource<?, ?> r) {
         Validation v = new Validation();
         v.metadata(r);
-        if (r.getSpec() == null) {
+        if (r instanceof Secret secret) {
+            v.secret(secret);
+        } else if (r.getSpec() == null) {
             v.error("spec", "is required");
         } else if (r instanceof App app) {
             v.app(app.getSpec());
@@ -139,8 +147,12 @@ public final class Validation {
                 } else if (!seen.add(e.name)) {
                     error("spec.env[" + i + "].name", "\"" + e.name + "\" is set twice");
                 }
+                if (e != null && e.valueFrom != null) {
+                    envFrom("spec.env[" + i + "]", e);
+                }
             }
         }
+        secretFiles(s);
         if (s.workingDir != null && !s.workingDir.startsWith("/")) {
             error("spec.workingDir", "must be an absolute path");
         }
@@ -261,6 +273,140 @@ public final class Validation {
     public static String capability(String name) {
         String n = name == null ? "" : name.trim().toUpperCase(java.util.Locale.ROOT);
         return n.startsWith("CAP_") ? n.substring(4) : n;
+    }
+
+    private void envFrom(String f, AppSpec.EnvVar e) {
+        if (e.value != null) {
+            error(f, "value and valueFrom are exclusive; give one of them");
+        }
+        AppSpec.SecretKeySelector ref = e.valueFrom.secretKeyRef;
+        if (ref == null) {
+            error(f + ".valueFrom.secretKeyRef", "is required: {name: <Secret>, key: <key>}");
+            return;
+        }
+        dnsLabel(f + ".valueFrom.secretKeyRef.name", ref.name, true);
+        if (ref.key == null || ref.key.isEmpty()) {
+            error(f + ".valueFrom.secretKeyRef.key", "is required");
+        } else {
+            secretKey(f + ".valueFrom.secretKeyRef.key", ref.key);
+        }
+    }
+
+    private void secretFiles(AppSpec s) {
+        if (s.secrets == null) {
+            return;
+        }
+        Map<String, Integer> targets = new java.util.HashMap<>();
+        for (int i = 0; i < s.secrets.size(); i++) {
+            AppSpec.SecretFile sf = s.secrets.get(i);
+            String f = "spec.secrets[" + i + "]";
+            if (sf == null) {
+                error(f, "is empty");
+                continue;
+            }
+            dnsLabel(f + ".secret", sf.secret, true);
+            if (sf.key != null) {
+                secretKey(f + ".key", sf.key);
+            }
+            if (sf.mode != null) {
+                parse(f + ".mode", sf::modeBits);
+            }
+            if (sf.uid != null && sf.uid < 0) {
+                error(f + ".uid", "must be 0 or more");
+            }
+            if (sf.gid != null && sf.gid < 0) {
+                error(f + ".gid", "must be 0 or more");
+            }
+            String target = sf.target();
+            if (target == null) {
+                continue;
+            }
+            if (!isCleanAbsolutePath(target)) {
+                error(f + ".target", "\"" + target + "\" is not a clean absolute file path (like /run/secrets/db; no '.', '..' or empty segments)");
+                continue;
+            }
+            ENGINE_PATHS.stream().filter(p -> target.equals(p) || target.startsWith(p + "/")).findFirst().ifPresent(p ->
+                    error(f + ".target", target + " is under " + p + ", which the engine mounts over when the container starts"));
+            if (s.volumes != null) {
+                for (int j = 0; j < s.volumes.size(); j++) {
+                    AppSpec.VolumeMount m = s.volumes.get(j);
+                    String mp = m == null || m.mountPath == null ? null : m.mountPath.replaceAll("/+$", "");
+                    if (mp != null && (mp.isEmpty() || target.equals(mp) || target.startsWith(mp + "/"))) {
+                        error(f + ".target", target + " is inside the mount at " + m.mountPath + " (spec.volumes[" + j
+                                + "]); a secret file must be in the container's own file system (a volume or host path would keep it, "
+                                + "a tmpfs is mounted over it when the container starts)");
+                    }
+                }
+            }
+            for (var other : targets.entrySet()) {
+                String t = other.getKey();
+                if (t.equals(target)) {
+                    error(f + ".target", target + " is the target of spec.secrets[" + other.getValue() + "] too; give each file its own target");
+                } else if (t.startsWith(target + "/") || target.startsWith(t + "/")) {
+                    error(f + ".target", target + " and the target of spec.secrets[" + other.getValue() + "] (" + t
+                            + ") cannot both be files");
+                }
+            }
+            targets.putIfAbsent(target, i);
+        }
+    }
+
+    private static boolean isCleanAbsolutePath(String p) {
+        if (!p.startsWith("/") || p.length() < 2 || p.length() > 1024 || p.endsWith("/") || p.indexOf('\0') >= 0) {
+            return false;
+        }
+        for (String segment : p.substring(1).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void secret(Secret s) {
+        long total = 0;
+        Set<String> keys = new HashSet<>();
+        if (s.data != null) {
+            for (var e : s.data.entrySet()) {
+                String f = "data." + e.getKey();
+                secretKey(f, e.getKey());
+                keys.add(e.getKey());
+                if (e.getValue() == null) {
+                    error(f, "has no value (an empty value is \"\")");
+                    continue;
+                }
+                try {
+                    total += Secret.decodeBase64(e.getValue()).length;
+                } catch (IllegalArgumentException ex) {
+                    // never quote the value: it is a secret, even when it is malformed
+                    error(f, "is not valid base64 (standard alphabet, like the output of base64; use stringData for plain text)");
+                }
+            }
+        }
+        if (s.stringData != null) {
+            for (var e : s.stringData.entrySet()) {
+                String f = "stringData." + e.getKey();
+                secretKey(f, e.getKey());
+                if (!keys.add(e.getKey())) {
+                    error(f, "is also in data; give each key once");
+                }
+                if (e.getValue() == null) {
+                    error(f, "has no value (an empty value is \"\")");
+                    continue;
+                }
+                total += e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            }
+        }
+        if (total > MAX_SECRET_BYTES) {
+            error("data", "the values total " + total + " bytes; a Secret holds at most " + MAX_SECRET_BYTES + " bytes (1 MiB)");
+        }
+    }
+
+    private void secretKey(String field, String key) {
+        if (key == null || key.isEmpty() || key.length() > 253 || !SECRET_KEY.matcher(key).matches()
+                || key.equals(".") || key.equals("..") || key.startsWith("..")) {
+            error(field, "is not a valid key: letters, digits, '-', '_' and '.', at most 253 characters, not '.' or '..'");
+        }
     }
 
     private void update(AppSpec s) {

@@ -104,15 +104,43 @@ public class DockerEngine {
 
     /** Creates (does not start) a container and attaches it to all its networks; returns its id. */
     public String createContainer(ContainerSpec spec) {
+        return createContainer(spec, SecretMaterial.NONE);
+    }
+
+    /**
+     * Creates (does not start) a container with its Secret values: environment variables at
+     * creation, files uploaded into it before anything can start it. A container whose files
+     * cannot be written is removed again, so none ever runs without them.
+     */
+    public String createContainer(ContainerSpec spec, SecretMaterial secrets) {
         String id;
         try {
-            id = call("container.create", () -> build(spec).exec().getId());
+            id = call("container.create", () -> build(spec, secrets.env()).exec().getId());
         } catch (EngineException e) {
             if (!e.notFound() || !e.getMessage().toLowerCase().contains("image")) {
                 throw e;
             }
             pull(spec.image());
-            id = call("container.create", () -> build(spec).exec().getId());
+            id = call("container.create", () -> build(spec, secrets.env()).exec().getId());
+        }
+        if (!secrets.files().isEmpty()) {
+            String cid = id;
+            try {
+                byte[] tar = SecretArchive.of(secrets.files());
+                try {
+                    call("container.archive", () -> client.copyArchiveToContainerCmd(cid).withRemotePath("/")
+                            .withNoOverwriteDirNonDir(true).withTarInputStream(new java.io.ByteArrayInputStream(tar)).exec());
+                } finally {
+                    java.util.Arrays.fill(tar, (byte) 0);
+                }
+            } catch (RuntimeException e) {
+                try {
+                    removeContainer(cid);
+                } catch (RuntimeException removal) {
+                    e.addSuppressed(removal);
+                }
+                throw e;
+            }
         }
         for (int i = 1; i < spec.networks().size(); i++) {
             ContainerSpec.NetworkAttach n = spec.networks().get(i);
@@ -123,7 +151,7 @@ public class DockerEngine {
         return id;
     }
 
-    private CreateContainerCmd build(ContainerSpec spec) {
+    private CreateContainerCmd build(ContainerSpec spec, List<String> secretEnv) {
         CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name()).withLabels(mine(spec.labels()));
         if (spec.command() != null) {
             cmd.withCmd(spec.command());
@@ -131,7 +159,13 @@ public class DockerEngine {
         if (spec.entrypoint() != null) {
             cmd.withEntrypoint(spec.entrypoint());
         }
-        cmd.withEnv(spec.env());
+        if (secretEnv.isEmpty()) {
+            cmd.withEnv(spec.env());
+        } else {
+            List<String> env = new ArrayList<>(spec.env());
+            env.addAll(secretEnv);
+            cmd.withEnv(env);
+        }
         if (spec.workingDir() != null) {
             cmd.withWorkingDir(spec.workingDir());
         }

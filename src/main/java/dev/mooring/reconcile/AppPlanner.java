@@ -112,6 +112,9 @@ public final class AppPlanner {
         for (int r = 1; r <= desired.replicas(); r++) {
             String name = DockerNames.container(desired.namespace(), desired.name(), r);
             List<ObservedContainer> candidates = byReplica.getOrDefault(r, List.of());
+            if (desired.running() && desired.hasSecretFiles()) {
+                candidates = dropUnstarted(ops, candidates, stop);
+            }
             if (candidates.isEmpty()) {
                 if (!state.mayCreate()) {
                     waiting++;
@@ -336,6 +339,23 @@ public final class AppPlanner {
                 .thenComparingInt(c -> c.name().equals(canonical) ? 0 : 1)
                 .thenComparing(Comparator.comparingLong(ObservedContainer::createdEpochSeconds).reversed())
                 .thenComparing(ObservedContainer::id);
+    }
+
+    /**
+     * A container with Secret files that was created but never started may have been left between
+     * its creation and the upload of its files (Mooring stopped in between): it is removed and made
+     * again rather than started, so no process ever starts without its files.
+     */
+    private static List<ObservedContainer> dropUnstarted(List<Operation> ops, List<ObservedContainer> candidates, Integer stop) {
+        List<ObservedContainer> kept = new ArrayList<>();
+        for (ObservedContainer c : candidates) {
+            if ("created".equals(c.state())) {
+                remove(ops, c, stop, "created but never started; its secret files may be missing");
+            } else {
+                kept.add(c);
+            }
+        }
+        return kept;
     }
 
     private static void create(List<Operation> ops, DesiredApp desired, String name, int r, String why, String startWhy) {

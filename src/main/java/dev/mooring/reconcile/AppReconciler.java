@@ -23,6 +23,8 @@ import dev.mooring.reconcile.RolloutState.CrashState;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.RevisionStore;
 import dev.mooring.store.RevisionStore.Revision;
+import dev.mooring.store.SecretStore;
+import dev.mooring.store.SecretUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -63,6 +65,8 @@ public class AppReconciler implements Reconciler {
     StatusWriter status;
     @Inject
     Controller controller;
+    @Inject
+    SecretStore secrets;
 
     @Override
     public String kind() {
@@ -103,7 +107,8 @@ public class AppReconciler implements Reconciler {
             return Result.done();
         }
 
-        String waitingFor = resourceDependencies(app);
+        Map<String, Map<String, String>> secretDigests = new HashMap<>();
+        String waitingFor = joinWaiting(resourceDependencies(app), SecretUse.waitingFor(store, key.namespace(), spec, secretDigests));
         if (waitingFor != null) {
             AppStatus s = baseStatus(app);
             s.setCondition(Condition.READY, false, "WaitingForDependencies", "waiting for " + waitingFor, now);
@@ -117,7 +122,7 @@ public class AppReconciler implements Reconciler {
         }
         String waitingForApps = appDependencies(app);
 
-        DesiredApp desired = DesiredApp.of(app);
+        DesiredApp desired = DesiredApp.of(app, secretDigests);
         String tagImage;
         try {
             tagImage = images.resolve(engine, spec.image, spec.imagePullPolicy);
@@ -129,7 +134,7 @@ public class AppReconciler implements Reconciler {
         AppStatus previous = app.getStatus() == null ? new AppStatus() : app.getStatus();
         AppStatus.Rollout rollout = previous.rollout == null ? new AppStatus.Rollout() : previous.rollout;
         Revision rev = revisions.ensure(uid, key.namespace(), key.name(), desired.configHash(), spec.image, tagImage,
-                ResourceCodec.toJson(spec), cause(app, previous), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
+                ResourceCodec.toJson(spec), cause(app, previous, desired), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
         DesiredApp target = desired.withImage(tagImage, rev.number(), tagImage);
 
         boolean failedHere = Objects.equals(rollout.failedRevision, rev.number())
@@ -240,21 +245,30 @@ public class AppReconciler implements Reconciler {
         return next == null ? Result.done() : Result.requeueAfter(next);
     }
 
-    /** The target of a rollback: the revision's spec, pinned to the image it ran. */
-    private static DesiredApp targetOf(App app, Revision rev, String tagImage) {
+    /** The target of a rollback: the revision's spec (with the current values of its Secrets), pinned to the image it ran. */
+    private DesiredApp targetOf(App app, Revision rev, String tagImage) {
         App copy = new App();
         copy.setMetadata(app.getMetadata());
         copy.setSpec(ResourceCodec.fromJson(rev.spec(), AppSpec.class));
-        return DesiredApp.of(copy).withImage(rev.imageId(), rev.number(), tagImage);
+        Map<String, Map<String, String>> digests = new HashMap<>();
+        String missing = SecretUse.waitingFor(store, app.namespace(), copy.getSpec(), digests);
+        if (missing != null) {
+            throw new IllegalStateException("cannot return to revision " + rev.number() + ": waiting for " + missing);
+        }
+        return DesiredApp.of(copy, digests).withImage(rev.imageId(), rev.number(), tagImage);
     }
 
-    private static String cause(App app, AppStatus previous) {
+    private static String cause(App app, AppStatus previous, DesiredApp desired) {
         Map<String, String> annotations = app.getMetadata().getAnnotations();
         if (annotations != null && annotations.get(CHANGE_CAUSE) != null) {
             return annotations.get(CHANGE_CAUSE);
         }
-        if (previous.configHash != null && previous.configHash.equals(DesiredApp.of(app).configHash())) {
+        if (previous.configHash != null && previous.configHash.equals(desired.configHash())) {
             return "image " + app.getSpec().image + " now names another image";
+        }
+        if (previous.configHash != null && Objects.equals(previous.observedGeneration, app.getMetadata().getGeneration())
+                && !SecretUse.names(app.getSpec()).isEmpty()) {
+            return "a Secret it uses changed (" + String.join(", ", SecretUse.names(app.getSpec())) + ")";
         }
         return previous.configHash == null ? "created (generation " + app.getMetadata().getGeneration() + ")"
                 : "spec changed (generation " + app.getMetadata().getGeneration() + ")";
@@ -311,13 +325,16 @@ public class AppReconciler implements Reconciler {
 
     private void execute(ResourceKey key, App app, DockerEngine engine, Plan plan) {
         LOG.debugf("%s: plan\n%s", key, plan);
+        // the executor decrypts a value only when it creates a container that needs it
+        PlanExecutor.SecretValues values = (secret, k, digest) -> secrets.value(key.namespace(), secret, k, digest);
         try {
-            PlanExecutor.execute(engine, plan, op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
-        } catch (EngineException e) {
+            PlanExecutor.execute(engine, plan, values, op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
+        } catch (EngineException | SecretUnavailableException e) {
+            String reason = e instanceof EngineException ? "EngineError" : "SecretUnavailable";
             AppStatus s = app.getStatus() == null ? new AppStatus() : app.getStatus();
             Instant now = Instant.now();
-            s.setCondition(Condition.DEGRADED, true, "EngineError", e.getMessage(), now);
-            s.setCondition(Condition.READY, false, "EngineError", e.getMessage(), now);
+            s.setCondition(Condition.DEGRADED, true, reason, e.getMessage(), now);
+            s.setCondition(Condition.READY, false, reason, e.getMessage(), now);
             status.status(key, app, s);
             status.event(key, app, StatusWriter.WARNING, "Failed", e.getMessage());
             throw e;
@@ -348,6 +365,10 @@ public class AppReconciler implements Reconciler {
             }
         }
         return waiting.isEmpty() ? null : String.join(", ", waiting);
+    }
+
+    private static String joinWaiting(String a, String b) {
+        return a == null ? b : b == null ? a : a + ", " + b;
     }
 
     /** Which of the Apps in spec.dependsOn do not yet meet their condition, or null when all do. */

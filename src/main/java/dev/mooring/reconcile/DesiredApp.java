@@ -68,12 +68,38 @@ public record DesiredApp(
         return new DesiredApp(namespace, name, 0, 0, false, null, null, null, UpdatePolicy.DEFAULT, Lifecycle.DEFAULT, null, 0, null);
     }
 
+    /** An App that uses no Secrets. */
     public static DesiredApp of(App app) {
+        return of(app, Map.of());
+    }
+
+    /**
+     * @param secretDigests the digests of the Secrets the App uses: Secret name to (key to
+     *                      {@code sha256:<hex>}); they go into the config hash, the values never do
+     */
+    public static DesiredApp of(App app, Map<String, Map<String, String>> secretDigests) {
         AppSpec s = app.getSpec();
         String ns = app.namespace();
         List<String> env = new ArrayList<>();
+        List<ContainerSpec.SecretEnv> secretEnv = new ArrayList<>();
         if (s.env != null) {
-            s.env.forEach(e -> env.add(e.name + "=" + (e.value == null ? "" : e.value)));
+            for (AppSpec.EnvVar e : s.env) {
+                if (e.valueFrom != null) {
+                    AppSpec.SecretKeySelector ref = e.valueFrom.secretKeyRef;
+                    secretEnv.add(new ContainerSpec.SecretEnv(e.name, ref.name, ref.key, digest(secretDigests, ref.name, ref.key)));
+                } else {
+                    env.add(e.name + "=" + (e.value == null ? "" : e.value));
+                }
+            }
+        }
+        List<ContainerSpec.SecretFile> secretFiles = new ArrayList<>();
+        if (s.secrets != null) {
+            int[] owner = numericUser(s.user);
+            for (AppSpec.SecretFile f : s.secrets) {
+                String key = f.key != null ? f.key : onlyKey(secretDigests, f.secret);
+                secretFiles.add(new ContainerSpec.SecretFile(f.secret, key, digest(secretDigests, f.secret, key), f.target(),
+                        f.modeBits(), f.uid != null ? f.uid : owner[0], f.gid != null ? f.gid : owner[1]));
+            }
         }
         List<ContainerSpec.PortBinding> ports = new ArrayList<>();
         if (s.ports != null) {
@@ -112,7 +138,8 @@ public record DesiredApp(
 
         ContainerSpec template = new ContainerSpec(null, s.image, s.command, s.entrypoint, env, s.workingDir, s.user,
                 userLabels, ports, mounts, networks, health, nanoCpus, memory,
-                s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, s.stopSignal, stopSeconds, security(s));
+                s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, s.stopSignal, stopSeconds, security(s),
+                secretFiles, secretEnv);
         String hash = ConfigHash.of(template);
         int replicas = s.replicas == null ? 1 : s.replicas;
         boolean running = !"Stopped".equals(s.desiredState);
@@ -190,7 +217,37 @@ public record DesiredApp(
                 labels, t.ports(), t.mounts(), t.networks(), t.healthcheck(), t.nanoCpus(), t.memoryBytes(),
                 // Mooring restarts exited replicas itself, with a crash-loop back-off (spec.restartPolicy says
                 // when); Docker's own policy would restart them hot, so it is off.
-                "no", t.stopSignal(), t.stopTimeoutSeconds(), t.security());
+                "no", t.stopSignal(), t.stopTimeoutSeconds(), t.security(), t.secretFiles(), t.secretEnv());
+    }
+
+    /** Whether containers get Secret files (which exist only if the upload after creation happened). */
+    public boolean hasSecretFiles() {
+        return template != null && !template.secretFiles().isEmpty();
+    }
+
+    private static String digest(Map<String, Map<String, String>> digests, String secret, String key) {
+        String d = digests.getOrDefault(secret, Map.of()).get(key);
+        if (d == null) {
+            throw new IllegalArgumentException("Secret " + secret + " key " + key + " is not known; the reconciler checks Secrets first");
+        }
+        return d;
+    }
+
+    private static String onlyKey(Map<String, Map<String, String>> digests, String secret) {
+        Map<String, String> keys = digests.getOrDefault(secret, Map.of());
+        if (keys.size() != 1) {
+            throw new IllegalArgumentException("Secret " + secret + " has " + keys.size() + " keys; the reconciler checks Secrets first");
+        }
+        return keys.keySet().iterator().next();
+    }
+
+    /** The owner of Secret files by default: {@code spec.user} when numeric ({@code uid} or {@code uid:gid}), else root. */
+    static int[] numericUser(String user) {
+        if (user == null || !user.matches("\\d{1,9}(:\\d{1,9})?")) {
+            return new int[]{0, 0};
+        }
+        String[] parts = user.split(":");
+        return new int[]{Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
     }
 
     public List<String> networkNames() {

@@ -1,11 +1,34 @@
 package dev.mooring.reconcile;
 
+import dev.mooring.docker.ContainerSpec;
 import dev.mooring.docker.DockerEngine;
+import dev.mooring.docker.SecretMaterial;
+import dev.mooring.store.SecretUnavailableException;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
-/** Performs a plan's operations in order, one Docker call each. It makes no decisions. */
+/**
+ * Performs a plan's operations in order, one Docker call each. It makes no decisions. It is also
+ * the one place where Secret values meet a plan: a container's Secret references are resolved
+ * into their values right before it is created, and dropped right after.
+ */
 public final class PlanExecutor {
+    /** Resolves a Secret reference into its value, provided the value still has the digest the plan names. */
+    @FunctionalInterface
+    public interface SecretValues {
+        byte[] value(String secret, String key, String digest);
+    }
+
+    private static final SecretValues NO_SECRETS = (secret, key, digest) -> {
+        throw new IllegalStateException("no Secret values here (asked for Secret " + secret + ")");
+    };
+
     private PlanExecutor() {
     }
 
@@ -14,15 +37,29 @@ public final class PlanExecutor {
      * call). {@code performed} hears of each operation that succeeded.
      */
     public static void execute(DockerEngine engine, Plan plan, Consumer<Operation> performed) {
+        execute(engine, plan, NO_SECRETS, performed);
+    }
+
+    /** The same, resolving the Secret values of the containers it creates through {@code secrets}. */
+    public static void execute(DockerEngine engine, Plan plan, SecretValues secrets, Consumer<Operation> performed) {
         for (Operation op : plan.operations()) {
-            perform(engine, op);
+            perform(engine, op, secrets);
             performed.accept(op);
         }
     }
 
-    private static void perform(DockerEngine engine, Operation op) {
+    private static void perform(DockerEngine engine, Operation op, SecretValues secrets) {
         if (op instanceof Operation.CreateContainer c) {
-            engine.createContainer(c.spec());
+            if (!c.spec().usesSecrets()) {
+                engine.createContainer(c.spec());
+                return;
+            }
+            SecretMaterial material = resolve(c.spec(), secrets);
+            try {
+                engine.createContainer(c.spec(), material);
+            } finally {
+                material.wipe();
+            }
         } else if (op instanceof Operation.StartContainer s) {
             engine.startContainer(s.ref());
         } else if (op instanceof Operation.StopContainer s) {
@@ -44,6 +81,45 @@ public final class PlanExecutor {
         } else {
             throw new IllegalArgumentException("unknown operation " + op);
         }
+    }
+
+    static SecretMaterial resolve(ContainerSpec spec, SecretValues secrets) {
+        List<String> env = new ArrayList<>();
+        for (ContainerSpec.SecretEnv e : spec.secretEnv()) {
+            byte[] value = secrets.value(e.secret(), e.key(), e.digest());
+            env.add(e.name() + "=" + environmentText(value, e));
+            java.util.Arrays.fill(value, (byte) 0);
+        }
+        List<SecretMaterial.FileContent> files = new ArrayList<>();
+        try {
+            for (ContainerSpec.SecretFile f : spec.secretFiles()) {
+                files.add(new SecretMaterial.FileContent(f.path(), secrets.value(f.secret(), f.key(), f.digest()), f.mode(), f.uid(), f.gid()));
+            }
+        } catch (RuntimeException e) {
+            new SecretMaterial(env, files).wipe();
+            throw e;
+        }
+        return new SecretMaterial(env, files);
+    }
+
+    /** An environment variable holds text: UTF-8 without NUL. A value that is not is refused, naming where it is from. */
+    private static String environmentText(byte[] value, ContainerSpec.SecretEnv e) {
+        String why = null;
+        String text = null;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            if (text.indexOf('\0') >= 0) {
+                why = "holds a NUL byte";
+            }
+        } catch (CharacterCodingException ex) {
+            why = "is not UTF-8 text";
+        }
+        if (why != null) {
+            throw new SecretUnavailableException("Secret " + e.secret() + " key " + e.key() + " " + why
+                    + ", so it cannot be the environment variable " + e.name() + "; use it as a file (spec.secrets)");
+        }
+        return text;
     }
 
     /** The event reason for an operation that was performed. */

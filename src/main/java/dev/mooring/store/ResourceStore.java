@@ -5,6 +5,7 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.ResourceStatus;
+import dev.mooring.api.Secret;
 import dev.mooring.control.ResourceKey;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,8 @@ public class ResourceStore {
     EntityManager em;
     @Inject
     Event<ResourceChanged> changes;
+    @Inject
+    SecretStore secrets;
 
     /** What an apply or write did to one resource. */
     public enum Outcome { created, configured, unchanged, deleted }
@@ -222,10 +225,13 @@ public class ResourceStore {
             meta.finalizers.add(0, MooringResource.FINALIZER);
         }
         row.meta = ResourceCodec.toJson(meta);
-        row.spec = ResourceCodec.toJson(desired.getSpec());
+        row.spec = specDocument(desired);
         if (!dryRun) {
             em.persist(row);
             em.flush();
+            if (desired instanceof Secret secret) {
+                secrets.write(row, secret);
+            }
             notifyChange(row.kind, row.namespace, row.name);
         }
         return new Written(decode(row), Outcome.created);
@@ -237,7 +243,7 @@ public class ResourceStore {
         if (wanted.finalizers == null) {
             wanted.finalizers = stored.finalizers; // finalizers are kept unless the request names them
         }
-        String spec = ResourceCodec.toJson(desired.getSpec());
+        String spec = specDocument(desired);
         boolean specChanged = !spec.equals(row.spec);
         boolean metaChanged = !ResourceCodec.toJson(wanted).equals(row.meta);
         String before = Long.toString(row.resourceVersion);
@@ -255,6 +261,9 @@ public class ResourceStore {
         row.meta = ResourceCodec.toJson(wanted);
         if (specChanged) {
             row.generation++;
+            if (desired instanceof Secret secret) {
+                secrets.write(row, secret);
+            }
         }
         em.flush();
         notifyChange(kind.name(), row.namespace, row.name);
@@ -298,7 +307,15 @@ public class ResourceStore {
         m.setFinalizers(meta.finalizers);
         res.setMetadata(m);
         setSpecAndStatus(res, kind, row);
+        if (res instanceof Secret secret) {
+            SecretStore.showDigests(secret, row.spec);
+        }
         return res;
+    }
+
+    /** The spec column: the spec as JSON; for a Secret, its values' digests (the values go to {@link SecretStore}). */
+    private static String specDocument(MooringResource<?, ?> desired) {
+        return desired instanceof Secret secret ? SecretStore.digestDocument(secret) : ResourceCodec.toJson(desired.getSpec());
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConvergenceTest {
     static final Duration CONVERGE = Duration.ofSeconds(60);
     String ns;
+    /** The installation under test: an orphan must carry its name (tests may run under another one). */
+    @ConfigProperty(name = "mooring.instance")
+    String instance;
 
     @BeforeEach
     void namespace() {
@@ -233,8 +237,7 @@ class ConvergenceTest {
     void anOrphanIsRemoved() {
         String orphan = DockerCli.run("run", "-d", "--name", ns + "-ghost-1", "--label", "dev.mooring.managed=true",
                 "--label", "dev.mooring.kind=App", "--label", "dev.mooring.namespace=" + ns, "--label", "dev.mooring.name=ghost",
-                "--label", "dev.mooring.replica=1", "--label", "dev.mooring.instance="
-                + org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("mooring.instance", String.class), DockerCli.IMAGE, "sleep", "100000");
+                "--label", "dev.mooring.replica=1", "--label", "dev.mooring.instance=" + instance, DockerCli.IMAGE, "sleep", "100000");
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(DockerCli.exists("container", orphan)).isFalse());
     }

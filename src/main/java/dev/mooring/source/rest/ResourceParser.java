@@ -105,10 +105,10 @@ public final class ResourceParser {
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("the document is nested too deeply: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage()
+            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + withoutInput(e.getOriginalMessage())
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException | RuntimeException e) {
-            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + e.getMessage());
+            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + withoutInput(e.getMessage()));
         }
         List<JsonNode> flat = new ArrayList<>();
         for (JsonNode d : docs) {
@@ -194,13 +194,16 @@ public final class ResourceParser {
         }
         Kind kind = kindName == null ? null : Kind.byName(kindName).orElse(null);
         if (kind == null) {
-            errors.add(new FieldError("kind", kindName == null ? "is required" : "\"" + kindName + "\" is not a kind; use one of App, Network, Volume"));
+            errors.add(new FieldError("kind", kindName == null ? "is required" : "\"" + kindName + "\" is not a kind; use one of App, Network, Volume, Secret"));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
         ObjectNode copy = ((ObjectNode) doc).deepCopy();
         copy.remove("status"); // status is the loop's to write, never the client's
+        if (kind == Kind.Secret && copy.has("spec")) {
+            throw ApiException.invalid(List.of(new FieldError("spec", "a Secret has no spec; give its values in data (base64) or stringData")));
+        }
         JsonNode meta = copy.get("metadata");
         if (meta != null && meta.isObject()) {
             ObjectNode m = (ObjectNode) meta;
@@ -217,15 +220,17 @@ public final class ResourceParser {
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid(List.of(new FieldError(path(e), "unknown field")));
         } catch (InvalidFormatException e) {
-            throw ApiException.invalid(List.of(new FieldError(path(e), "\"" + e.getValue() + "\" is not a valid "
-                    + e.getTargetType().getSimpleName().toLowerCase())));
+            throw ApiException.invalid(List.of(new FieldError(path(e), (kind == Kind.Secret ? "" : "\"" + e.getValue() + "\" ")
+                    + "is not a valid " + e.getTargetType().getSimpleName().toLowerCase())));
         } catch (MismatchedInputException e) {
             String expected = e.getTargetType() == null ? "another type" : typeName(e.getTargetType());
             throw ApiException.invalid(List.of(new FieldError(path(e), "has the wrong type; expected " + expected)));
         } catch (DatabindException e) {
-            throw ApiException.invalid(List.of(new FieldError(path((JsonMappingException) e), e.getOriginalMessage())));
+            // Jackson's own text may quote the input: never for a Secret, whose input is a value
+            throw ApiException.invalid(List.of(new FieldError(path((JsonMappingException) e),
+                    kind == Kind.Secret ? "is not valid here" : e.getOriginalMessage())));
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest(e.getOriginalMessage());
+            throw ApiException.badRequest(kind == Kind.Secret ? "the Secret does not parse" : e.getOriginalMessage());
         }
     }
 
@@ -247,6 +252,22 @@ public final class ResourceParser {
         }
         return "an object";
     }
+
+    /**
+     * A parser's message without the input it quotes: YAML shows the offending line (indented),
+     * JSON quotes the token; in a Secret either could be a value (issue 4). Location is kept.
+     */
+    static String withoutInput(String message) {
+        if (message == null) {
+            return "";
+        }
+        return String.join("; ", java.util.Arrays.stream(message.split("\n")).filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+                .map(l -> QUOTED.matcher(l).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                        KEYWORDS.contains(m.group(2)) ? m.group() : m.group(1) + "…" + m.group(1)))).toList());
+    }
+
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("(['\"])([^'\"\\s][^'\"]*?[^'\"\\s])\\1");
+    private static final Set<String> KEYWORDS = Set.of("null", "true", "false");
 
     /** {@code spec.ports[0].containerPort} from Jackson's reference path. */
     static String path(JsonMappingException e) {

@@ -220,7 +220,7 @@ public class ResourcesApi {
 
     private static Kind kind(String plural) {
         return Kind.byPlural(plural).orElseThrow(() -> new ApiException(404, "Not Found",
-                "no resource type \"" + plural + "\"; use apps, networks or volumes", null));
+                "no resource type \"" + plural + "\"; use apps, networks, volumes or secrets", null));
     }
 
     private static MooringResource<?, ?> single(String body, String contentType, String ns, Kind kind, String name) {
