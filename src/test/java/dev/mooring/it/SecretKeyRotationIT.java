@@ -53,6 +53,8 @@ class SecretKeyRotationIT {
     private static final Duration CONVERGENCE = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The admin token the packaged service is started with (env MOORING_ADMIN_TOKEN) and every request sends. */
+    private static final String TOKEN = "secret-rotation-it-" + java.util.UUID.randomUUID();
     private static final String NS = "rot-" + UUID.randomUUID().toString().substring(0, 8);
     private static final List<Process> processes = new CopyOnWriteArrayList<>();
     private static Path jar;
@@ -213,6 +215,7 @@ class SecretKeyRotationIT {
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log);
         pb.environment().remove("MOORING_SECRETS_KEY");
+        pb.environment().put("MOORING_ADMIN_TOKEN", TOKEN);
         pb.environment().putAll(env);
         Process p;
         try {
@@ -233,13 +236,14 @@ class SecretKeyRotationIT {
 
     private record Mooring(Process process, String base) {
         HttpResponse<String> get(String path) throws IOException, InterruptedException {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + TOKEN).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         }
 
         HttpResponse<String> post(String path, String yaml) throws IOException, InterruptedException {
             return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/yaml").POST(HttpRequest.BodyPublishers.ofString(yaml)).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
 
