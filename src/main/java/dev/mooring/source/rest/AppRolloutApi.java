@@ -62,11 +62,7 @@ public class AppRolloutApi {
             m.put("spec", parse(r.spec()));
             return m;
         }).toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiVersion", MooringResource.API_VERSION);
-        out.put("kind", "RevisionList");
-        out.put("items", items);
-        return out;
+        return ListEnvelope.of("RevisionList", items);
     }
 
     /** Body {@code {"revision": N}}; without one, the newest completed revision before the current one. */

@@ -2,7 +2,6 @@ package dev.mooring.source.rest;
 
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ApiException.FieldError;
-import dev.mooring.api.MooringResource;
 import dev.mooring.api.Quantities;
 import dev.mooring.security.Access;
 import dev.mooring.security.Caller;
@@ -67,11 +66,7 @@ public class AuditApi {
             m.put("detail", e.detail());
             return m;
         }).toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiVersion", MooringResource.API_VERSION);
-        out.put("kind", "AuditList");
-        out.put("items", items);
-        return out;
+        return ListEnvelope.of("AuditList", items);
     }
 
     /** {@code since}: an RFC 3339 time, unix seconds, or a duration back from now ({@code 1h}). */

@@ -141,11 +141,7 @@ public class ResourcesApi {
             m.put("involvedObject", Map.of("kind", e.kind(), "namespace", e.namespace(), "name", e.name(), "uid", r.getMetadata().getUid()));
             return m;
         }).toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiVersion", MooringResource.API_VERSION);
-        out.put("kind", "EventList");
-        out.put("items", items);
-        return out;
+        return ListEnvelope.of("EventList", items);
     }
 
     @POST
@@ -261,11 +257,7 @@ public class ResourcesApi {
     }
 
     private static Map<String, Object> list(Kind kind, List<MooringResource<?, ?>> items) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiVersion", MooringResource.API_VERSION);
-        out.put("kind", kind.name() + "List");
-        out.put("items", items);
-        return out;
+        return ListEnvelope.of(kind.name() + "List", items);
     }
 
     /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ApiException.FieldError;
-import dev.mooring.api.MooringResource;
 import dev.mooring.api.Quantities;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.Validation;
@@ -128,11 +127,7 @@ public class TokensApi {
     @GET
     @Operation(summary = "Tokens (never their secrets), revoked and expired ones too")
     public Map<String, Object> list() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("apiVersion", MooringResource.API_VERSION);
-        out.put("kind", "TokenList");
-        out.put("items", tokens.list().stream().map(TokensApi::view).toList());
-        return out;
+        return ListEnvelope.of("TokenList", tokens.list().stream().map(TokensApi::view).toList());
     }
 
     @GET
