@@ -39,8 +39,8 @@ public class ResourceRecord {
     public Instant creationTimestamp;
     @Column(name = "deletion_timestamp")
     public Instant deletionTimestamp;
-    /** Who owns the desired state: {@code rest}, later {@code crd} or {@code git}. */
-    @Column(nullable = false, length = 32)
+    /** Who owns the desired state: {@code rest}, {@code crd} or {@code git:<namespace>/<name>}. */
+    @Column(nullable = false, length = 320)
     public String source;
     /** JSON object: labels, annotations, finalizers. */
     @Column(nullable = false)

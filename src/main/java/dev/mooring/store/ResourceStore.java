@@ -32,6 +32,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class ResourceStore {
     public static final String SOURCE_REST = "rest";
+    public static final String SOURCE_CRD = "crd";
 
     @Inject
     EntityManager em;
@@ -97,11 +98,59 @@ public class ResourceStore {
     /** Creates the resource; 409 when the name is taken. */
     @Transactional
     public MooringResource<?, ?> create(MooringResource<?, ?> desired) {
+        return create(desired, SOURCE_REST);
+    }
+
+    /** Creates the resource owned by {@code source}; 409 when the name is taken. */
+    @Transactional
+    public MooringResource<?, ?> create(MooringResource<?, ?> desired, String source) {
         Kind kind = Kind.of(desired);
-        if (record(kind.name(), desired.namespace(), desired.name()).isPresent()) {
+        Optional<ResourceRecord> existing = record(kind.name(), desired.namespace(), desired.name());
+        if (existing.isPresent()) {
+            requireOwner(existing.get(), source);
             throw ApiException.alreadyExists(kind.name(), desired.namespace(), desired.name());
         }
-        return insert(kind, desired, false).resource();
+        return insert(kind, desired, false, source).resource();
+    }
+
+    /** Which source owns the resource: {@link #SOURCE_REST}, {@link #SOURCE_CRD} or {@code git:<ns>/<name>}. */
+    public Optional<String> sourceOf(Kind kind, String namespace, String name) {
+        return record(kind.name(), namespace, name).map(r -> r.source);
+    }
+
+    /** Every resource a source owns, e.g. to prune what left a Git repository. */
+    public List<ResourceKey> keysOwnedBy(String source) {
+        return em.createQuery("select kind, namespace, name from ResourceRecord where source = ?1 order by kind, namespace, name", Object[].class)
+                .setParameter(1, source).getResultList().stream()
+                .map(a -> new ResourceKey((String) a[0], (String) a[1], (String) a[2])).toList();
+    }
+
+    /** The source name of a GitRepository. */
+    public static String gitSource(String namespace, String name) {
+        return "git:" + namespace + "/" + name;
+    }
+
+    /** A source named for people: "the REST API", "GitRepository ns/name", "its Kubernetes custom resource". */
+    public static String describeSource(String source) {
+        if (source == null || source.equals(SOURCE_REST)) {
+            return "the REST API";
+        }
+        if (source.equals(SOURCE_CRD)) {
+            return "its Kubernetes custom resource";
+        }
+        if (source.startsWith("git:")) {
+            return "GitRepository " + source.substring(4);
+        }
+        return source;
+    }
+
+    /** A second source may not take over a resource silently: 409 naming the owner. */
+    private static void requireOwner(ResourceRecord row, String source) {
+        String owner = row.source == null ? SOURCE_REST : row.source;
+        if (!owner.equals(source)) {
+            throw ApiException.conflict(row.kind + " " + row.namespace + "/" + row.name + " is owned by "
+                    + describeSource(owner) + "; change it there, not through " + describeSource(source));
+        }
     }
 
     /**
@@ -110,9 +159,16 @@ public class ResourceStore {
      */
     @Transactional
     public Written replace(MooringResource<?, ?> desired) {
+        return replace(desired, SOURCE_REST);
+    }
+
+    /** {@link #replace(MooringResource)} on behalf of {@code source}, which must own the resource. */
+    @Transactional
+    public Written replace(MooringResource<?, ?> desired, String source) {
         Kind kind = Kind.of(desired);
         ResourceRecord row = record(kind.name(), desired.namespace(), desired.name())
                 .orElseThrow(() -> ApiException.notFound(kind.name(), desired.namespace(), desired.name()));
+        requireOwner(row, source);
         String rv = desired.getMetadata().getResourceVersion();
         if (rv != null && !rv.equals(Long.toString(row.resourceVersion))) {
             throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
@@ -125,13 +181,20 @@ public class ResourceStore {
     /** Creates or updates each resource in one transaction, all or nothing (POST /apply). */
     @Transactional
     public List<Written> apply(List<MooringResource<?, ?>> resources, boolean dryRun) {
+        return apply(resources, dryRun, SOURCE_REST);
+    }
+
+    /** {@link #apply(List, boolean)} on behalf of {@code source}, which must own every existing resource. */
+    @Transactional
+    public List<Written> apply(List<MooringResource<?, ?>> resources, boolean dryRun, String source) {
         List<Written> out = new ArrayList<>();
         for (MooringResource<?, ?> desired : resources) {
             Kind kind = Kind.of(desired);
             Optional<ResourceRecord> row = record(kind.name(), desired.namespace(), desired.name());
             if (row.isEmpty()) {
-                out.add(insert(kind, desired, dryRun));
+                out.add(insert(kind, desired, dryRun, source));
             } else {
+                requireOwner(row.get(), source);
                 if (row.get().deletionTimestamp != null) {
                     throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
                             + " is being deleted; apply it again once it is gone");
@@ -151,8 +214,15 @@ public class ResourceStore {
      */
     @Transactional
     public Written delete(Kind kind, String namespace, String name) {
+        return delete(kind, namespace, name, SOURCE_REST);
+    }
+
+    /** {@link #delete(Kind, String, String)} on behalf of {@code source}, which must own the resource. */
+    @Transactional
+    public Written delete(Kind kind, String namespace, String name, String source) {
         ResourceRecord row = record(kind.name(), namespace, name)
                 .orElseThrow(() -> ApiException.notFound(kind.name(), namespace, name));
+        requireOwner(row, source);
         MooringResource<?, ?> res = decode(row);
         String before = res.getMetadata().getResourceVersion();
         List<String> finalizers = res.getMetadata().getFinalizers();
@@ -208,7 +278,7 @@ public class ResourceStore {
 
     // ---- internals ---------------------------------------------------------------------
 
-    private Written insert(Kind kind, MooringResource<?, ?> desired, boolean dryRun) {
+    private Written insert(Kind kind, MooringResource<?, ?> desired, boolean dryRun, String source) {
         ResourceRecord row = new ResourceRecord();
         row.kind = kind.name();
         row.namespace = desired.namespace();
@@ -216,7 +286,7 @@ public class ResourceStore {
         row.uid = UUID.randomUUID().toString();
         row.generation = 1;
         row.creationTimestamp = now();
-        row.source = SOURCE_REST;
+        row.source = source;
         Meta meta = Meta.of(desired.getMetadata());
         if (meta.finalizers == null) {
             meta.finalizers = new ArrayList<>();

@@ -51,6 +51,33 @@ class ApiTest {
                 """.formatted(name, ns);
     }
 
+    @jakarta.inject.Inject
+    dev.mooring.store.ResourceStore store;
+
+    @Test
+    void aResourceOwnedByAnotherSourceRefusesRestWritesWithA409NamingItsOwner() {
+        String repo = "a-repository-with-a-rather-long-name-to-fill-the-source-column";
+        String source = dev.mooring.store.ResourceStore.gitSource(ns, repo);
+        dev.mooring.api.MooringResource<?, ?> owned = ResourceParser.parse(network("owned"), true, ns).get(0);
+        store.create(owned, source);
+        String owner = "owned by GitRepository " + ns + "/" + repo;
+
+        Api.givenYaml().body(network("owned").replace("bridge", "macvlan"))
+                .put(Api.BASE + "/namespaces/" + ns + "/networks/owned")
+                .then().statusCode(409).contentType("application/problem+json").body("detail", containsString(owner));
+        Api.givenYaml().body(network("owned")).post(Api.BASE + "/apply")
+                .then().statusCode(409).body("detail", containsString(owner));
+        Api.givenYaml().body(network("owned")).post(Api.BASE + "/namespaces/" + ns + "/networks")
+                .then().statusCode(409).body("detail", containsString(owner));
+        RestAssured.delete(Api.BASE + "/namespaces/" + ns + "/networks/owned")
+                .then().statusCode(409).body("detail", containsString(owner));
+
+        assertThat(store.sourceOf(dev.mooring.api.Kind.Network, ns, "owned")).contains(source);
+        assertThat(store.keysOwnedBy(source)).extracting(k -> k.name()).containsExactly("owned");
+        // its owner may still change and delete it
+        store.delete(dev.mooring.api.Kind.Network, ns, "owned", source);
+    }
+
     @Test
     void createReadListAndSelectByLabel() {
         Api.givenYaml().body(network("n1"))
