@@ -8,7 +8,8 @@ public enum Kind {
     App("apps", dev.mooring.api.App.class),
     Network("networks", dev.mooring.api.Network.class),
     Volume("volumes", dev.mooring.api.Volume.class),
-    Secret("secrets", dev.mooring.api.Secret.class);
+    Secret("secrets", dev.mooring.api.Secret.class),
+    GitRepository("gitrepositories", dev.mooring.api.GitRepository.class);
 
     public final String plural;
     public final Class<? extends MooringResource<?, ?>> type;

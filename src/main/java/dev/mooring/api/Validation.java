@@ -71,6 +71,8 @@ public final class Validation {
             v.network(n.getSpec());
         } else if (r instanceof Volume vol) {
             v.volume(vol.getSpec());
+        } else if (r instanceof GitRepository git) {
+            v.errors.addAll(GitRepositoryValidation.validate(git.getSpec()));
         }
         return v.errors;
     }

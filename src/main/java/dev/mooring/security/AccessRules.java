@@ -21,6 +21,14 @@ public final class AccessRules {
     public static final String API = "/api/v1alpha1";
     /** Plurals only admins may read or write. */
     static final Set<String> ADMIN_ONLY = Set.of("secrets");
+    /**
+     * Plurals only admins may write (a deployer may read them). A GitRepository writes whatever
+     * its commits hold, Secrets included, and sends the credentials of its Secret to its URL: so
+     * creating one is an admin's decision. Confirming its prune is a deployer's ({@link #rule}).
+     */
+    static final Set<String> ADMIN_WRITE = Set.of("gitrepositories");
+    /** Sub-resources that are actions, with the verb the audit log shows for them. */
+    static final Set<String> ACTIONS = Set.of("rollback", "webhook", "confirm");
 
     private AccessRules() {
     }
@@ -58,7 +66,7 @@ public final class AccessRules {
 
     /** The role needed to read ({@code write} false) or write resources of the plural in a namespace. */
     public static Role needed(String plural, boolean write) {
-        if (ADMIN_ONLY.contains(plural)) {
+        if (ADMIN_ONLY.contains(plural) || (write && ADMIN_WRITE.contains(plural))) {
             return Role.admin;
         }
         return write ? Role.deployer : Role.viewer;
@@ -86,6 +94,14 @@ public final class AccessRules {
         if (!s.isEmpty() && s.get(0).equals("tokens")) {
             return Rule.role(Role.admin, Caller.ALL_NAMESPACES, "manage tokens");
         }
+        if (s.size() == 5 && s.get(0).equals("namespaces") && s.get(2).equals("gitrepositories") && "POST".equals(method)) {
+            if (s.get(4).equals("webhook")) {
+                return Rule.PUBLIC; // a Git host has no token: the body's HMAC signature authenticates it (GitRepositoryApi)
+            }
+            if (s.get(4).equals("confirm")) {
+                return Rule.role(Role.deployer, s.get(1), "confirm the prune of gitrepositories");
+            }
+        }
         if (s.size() >= 3 && s.get(0).equals("namespaces")) {
             String plural = s.get(2);
             return Rule.role(needed(plural, write), s.get(1), (write ? "write " : "read ") + plural);
@@ -111,7 +127,7 @@ public final class AccessRules {
         if (s.get(0).equals("namespaces") && s.size() >= 3) {
             String kind = kindName(s.get(2));
             String name = s.size() > 3 ? s.get(3) : null;
-            String verb = s.size() > 4 && s.get(4).equals("rollback") ? "rollback" : verb(method, name != null);
+            String verb = s.size() > 4 && ACTIONS.contains(s.get(4)) ? s.get(4) : verb(method, name != null);
             return new Target(verb, kind, s.get(1), name);
         }
         return new Target(verb(method, false), kindName(s.get(0)), null, null);

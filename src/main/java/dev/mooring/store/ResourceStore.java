@@ -114,11 +114,13 @@ public class ResourceStore {
     }
 
     /** Which source owns the resource: {@link #SOURCE_REST}, {@link #SOURCE_CRD} or {@code git:<ns>/<name>}. */
+    @Transactional
     public Optional<String> sourceOf(Kind kind, String namespace, String name) {
         return record(kind.name(), namespace, name).map(r -> r.source);
     }
 
     /** Every resource a source owns, e.g. to prune what left a Git repository. */
+    @Transactional
     public List<ResourceKey> keysOwnedBy(String source) {
         return em.createQuery("select kind, namespace, name from ResourceRecord where source = ?1 order by kind, namespace, name", Object[].class)
                 .setParameter(1, source).getResultList().stream()
@@ -420,5 +422,62 @@ public class ResourceStore {
             meta.finalizers = m.getFinalizers() == null || m.getFinalizers().isEmpty() ? null : new ArrayList<>(m.getFinalizers());
             return meta;
         }
+    }
+
+    // ---- Git source: apply and prune at once, hand-over, annotations --------------------
+
+    /**
+     * Applies {@code resources} and deletes {@code prune} on behalf of {@code source}, in one
+     * transaction: a Git sync changes everything its commit asks for, or nothing. Every existing
+     * resource touched must be owned by {@code source} (else 409 naming its owner). With
+     * {@code dryRun} nothing is written and the answer says what would happen.
+     */
+    @Transactional
+    public List<Written> applyAndPrune(List<MooringResource<?, ?>> resources, List<ResourceKey> prune, boolean dryRun, String source) {
+        List<Written> out = new ArrayList<>(apply(resources, dryRun, source));
+        for (ResourceKey key : prune) {
+            Kind kind = Kind.byName(key.kind()).orElseThrow();
+            if (dryRun) {
+                ResourceRecord row = record(key.kind(), key.namespace(), key.name())
+                        .orElseThrow(() -> ApiException.notFound(key.kind(), key.namespace(), key.name()));
+                requireOwner(row, source);
+                out.add(new Written(decode(row), Outcome.deleted, Long.toString(row.resourceVersion)));
+            } else {
+                out.add(delete(kind, key.namespace(), key.name(), source));
+            }
+        }
+        if (!dryRun) {
+            em.flush();
+        }
+        return out;
+    }
+
+    /** Hands every resource of one source to another (a GitRepository deleted without prune leaves its resources to the REST API). */
+    @Transactional
+    public int transferOwnership(String from, String to) {
+        return em.createQuery("update ResourceRecord set source = ?1 where source = ?2")
+                .setParameter(1, to).setParameter(2, from).executeUpdate();
+    }
+
+    /**
+     * Sets (value non-null) or removes one annotation, whoever owns the resource: for the API's
+     * own bookkeeping on a resource (like a confirmed prune), not for user edits. Notifies the loop.
+     */
+    @Transactional
+    public MooringResource<?, ?> annotate(Kind kind, String namespace, String name, String annotation, String value) {
+        ResourceRecord row = record(kind.name(), namespace, name)
+                .orElseThrow(() -> ApiException.notFound(kind.name(), namespace, name));
+        Meta meta = ResourceCodec.fromJson(row.meta, Meta.class);
+        Map<String, String> annotations = new java.util.TreeMap<>(meta.annotations == null ? Map.of() : meta.annotations);
+        if (value == null) {
+            annotations.remove(annotation);
+        } else {
+            annotations.put(annotation, value);
+        }
+        meta.annotations = annotations.isEmpty() ? null : new LinkedHashMap<>(annotations);
+        row.meta = ResourceCodec.toJson(meta);
+        em.flush();
+        notifyChange(kind.name(), namespace, name);
+        return decode(row);
     }
 }

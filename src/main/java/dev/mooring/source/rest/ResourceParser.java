@@ -194,7 +194,8 @@ public final class ResourceParser {
         }
         Kind kind = kindName == null ? null : Kind.byName(kindName).orElse(null);
         if (kind == null) {
-            errors.add(new FieldError("kind", kindName == null ? "is required" : "\"" + kindName + "\" is not a kind; use one of App, Network, Volume, Secret"));
+            errors.add(new FieldError("kind", kindName == null ? "is required" : "\"" + kindName + "\" is not a kind; use one of "
+                    + String.join(", ", java.util.Arrays.stream(Kind.values()).map(Enum::name).toList())));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);

@@ -216,7 +216,7 @@ public class ResourcesApi {
 
     private static Kind kind(String plural) {
         return Kind.byPlural(plural).orElseThrow(() -> new ApiException(404, "Not Found",
-                "no resource type \"" + plural + "\"; use apps, networks, volumes or secrets", null));
+                "no resource type \"" + plural + "\"; use one of " + String.join(", ", java.util.Arrays.stream(Kind.values()).map(k -> k.plural).toList()), null));
     }
 
     private static MooringResource<?, ?> single(String body, String contentType, String ns, Kind kind, String name) {

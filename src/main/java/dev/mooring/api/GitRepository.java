@@ -1,0 +1,22 @@
+package dev.mooring.api;
+
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A Git repository whose manifests and compose files are the desired state of its namespace:
+ * each sync applies what one commit of {@code spec.branch} (or {@code spec.tag}) holds under
+ * {@code spec.path}, in one transaction, as resources owned by this repository.
+ */
+@Group(MooringResource.GROUP)
+@Version(MooringResource.VERSION)
+public class GitRepository extends MooringResource<GitRepositorySpec, GitRepositoryStatus> {
+    /** Annotation the confirm endpoint sets: the commit whose prune a person has approved. */
+    public static final String PRUNE_CONFIRMED = "mooring.dev/prune-confirmed-commit";
+
+    /** A repository lives in the store, not on an engine. */
+    @Override
+    public String engineName() {
+        return Engines.LOCAL;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.mooring.source.git;
+
+import dev.mooring.api.Condition;
+import dev.mooring.api.GitRepository;
+import dev.mooring.api.GitRepositoryStatus;
+import dev.mooring.api.MooringResource;
+import dev.mooring.control.Controller;
+import dev.mooring.control.Reconciler;
+import dev.mooring.control.ResourceKey;
+import dev.mooring.control.Result;
+import dev.mooring.reconcile.StatusWriter;
+import dev.mooring.store.ResourceStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The control loop's side of a GitRepository: decides whether a sync is due (its interval has
+ * passed, its spec changed, a webhook asked, or a person confirmed a waiting prune) and runs it
+ * through {@link GitSync}; otherwise it only asks to look again when the interval is up. Because
+ * syncs run as reconcile passes, the work queue guarantees that two syncs of one repository never
+ * overlap, whether a poll, a webhook or a resync started them. A deleted GitRepository deletes
+ * what it applied when {@code prune} is on, and hands it to the REST API when it is off.
+ */
+@ApplicationScoped
+public class GitRepositoryReconciler implements Reconciler {
+    private static final Logger LOG = Logger.getLogger(GitRepositoryReconciler.class);
+
+    @Inject
+    ResourceStore store;
+    @Inject
+    StatusWriter status;
+    @Inject
+    GitSync sync;
+    @Inject
+    Controller controller;
+
+    /** Repositories a webhook asked to sync now; consumed by the next pass. */
+    private final Set<ResourceKey> requested = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public String kind() {
+        return "GitRepository";
+    }
+
+    /** A webhook's push: sync at the next pass, which is enqueued at once. */
+    public void requestSync(String namespace, String name) {
+        ResourceKey key = new ResourceKey(kind(), namespace, name);
+        requested.add(key);
+        controller.enqueue(key);
+    }
+
+    @Override
+    public Result reconcile(ResourceKey key) throws Exception {
+        GitRepository repo = store.find(GitRepository.class, key.namespace(), key.name()).orElse(null);
+        if (repo == null) {
+            requested.remove(key);
+            return Result.done();
+        }
+        if (repo.isDeleting()) {
+            requested.remove(key);
+            sync.release(repo);
+            store.removeFinalizer(key, repo.getMetadata().getUid(), MooringResource.FINALIZER);
+            return Result.done();
+        }
+        GitRepositoryStatus s = repo.getStatus() == null ? new GitRepositoryStatus() : repo.getStatus();
+        Duration interval = repo.getSpec().intervalOrDefault();
+        Instant now = Instant.now();
+        boolean asked = requested.remove(key);
+        Instant last = s.lastSyncTime == null ? null : Instant.parse(s.lastSyncTime);
+        long generation = repo.getMetadata().getGeneration() == null ? 0 : repo.getMetadata().getGeneration();
+        boolean confirmed = s.pruneConfirmation != null && Objects.equals(s.pruneConfirmation.commit, confirmedCommit(repo));
+        boolean due = asked || confirmed || last == null || !Objects.equals(s.observedGeneration, generation)
+                || !now.isBefore(last.plus(interval));
+        if (!due) {
+            return Result.requeueAfter(Duration.between(now, last.plus(interval)));
+        }
+        LOG.debugf("%s: sync (%s)", key, asked ? "webhook" : confirmed ? "prune confirmed" : last == null ? "first" : "interval or spec change");
+        sync.sync(key, repo, s, now);
+        s.observedGeneration = generation;
+        status.status(key, repo, s);
+        return Result.requeueAfter(interval);
+    }
+
+    static String confirmedCommit(GitRepository repo) {
+        Map<String, String> a = repo.getMetadata().getAnnotations();
+        return a == null ? null : a.get(GitRepository.PRUNE_CONFIRMED);
+    }
+
+    static void setReady(GitRepositoryStatus s, boolean ok, String reason, String message, Instant now) {
+        s.setCondition(Condition.READY, ok, reason, message, now);
+    }
+
+    static void clearCondition(GitRepositoryStatus s, String type) {
+        s.conditions.removeIf(c -> c.type.equals(type));
+    }
+
+}
