@@ -1,0 +1,377 @@
+package dev.mooring.engine;
+
+import dev.mooring.source.git.WebhookSignature;
+import dev.mooring.testing.Api;
+import dev.mooring.testing.DockerCli;
+import dev.mooring.testing.GitFixture;
+import dev.mooring.testing.GitHttpServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * GitOps against real Git repositories (a bare repository on disk, fetched by file:// or served
+ * over smart HTTP) and the real engine: commits roll Apps out, prune deletes or keeps, a bad
+ * commit changes nothing, a large prune waits for confirmation, webhooks are checked and fast.
+ */
+@QuarkusTest
+class GitOpsTest {
+    static final Duration CONVERGE = Duration.ofSeconds(90);
+    static final String IMAGE2 = "mooring-test/busybox:git2";
+    static final String HOOK_SECRET = "It's a Secret to Everybody";
+    String ns;
+    GitFixture git;
+
+    @BeforeAll
+    static void images() {
+        DockerCli.run("tag", DockerCli.IMAGE, IMAGE2);
+    }
+
+    @BeforeEach
+    void setUp() {
+        ns = Api.uniqueNamespace("git");
+        git = GitFixture.create();
+    }
+
+    @AfterEach
+    void clean() {
+        for (String name : RestAssured.get(Api.BASE + "/namespaces/" + ns + "/gitrepositories").jsonPath().<String>getList("items.metadata.name")) {
+            Api.delete(ns, "gitrepositories", name);
+            Api.awaitGone(ns, "gitrepositories", name, CONVERGE);
+        }
+        Api.deleteNamespace(ns, CONVERGE);
+        git.close();
+    }
+
+    // ---- scenarios ---------------------------------------------------------------------
+
+    @Test
+    void commitChangingTheImageRollsTheAppOutAndRestEditsAreRefused() {
+        String a = git.commit("web v1", Map.of("apps/web.yaml", app("web", 1, DockerCli.IMAGE, "")));
+        createRepository("site", git.url(), "interval: 1s");
+        awaitSynced("site", a);
+        Api.awaitReady(ns, "web", CONVERGE);
+        assertThat(DockerCli.appContainers(ns, "web")).singleElement()
+                .satisfies(c -> assertThat(DockerCli.inspect(c.id(), "{{.Config.Image}}")).isEqualTo(DockerCli.IMAGE));
+
+        // The REST API refuses to edit or delete what the repository owns, naming it.
+        Response put = Api.givenYaml().body(app("web", 2, DockerCli.IMAGE, "")).put(Api.BASE + "/namespaces/" + ns + "/apps/web");
+        assertThat(put.statusCode()).as(put.asString()).isEqualTo(409);
+        assertThat(put.jsonPath().getString("detail")).contains("GitRepository " + ns + "/site");
+        Response del = Api.delete(ns, "apps", "web");
+        assertThat(del.statusCode()).isEqualTo(409);
+        assertThat(del.jsonPath().getString("detail")).contains("GitRepository " + ns + "/site");
+
+        String b = git.commit("web v2", Map.of("apps/web.yaml", app("web", 1, IMAGE2, "")));
+        JsonPath synced = awaitSynced("site", b);
+        assertThat(synced.getList("status.configured", String.class)).containsExactly("App/web");
+        Awaitility.await().atMost(CONVERGE).untilAsserted(() -> {
+            var ctrs = DockerCli.appContainers(ns, "web");
+            assertThat(ctrs).singleElement().satisfies(c -> {
+                assertThat(c.running()).isTrue();
+                assertThat(DockerCli.inspect(c.id(), "{{.Config.Image}}")).isEqualTo(IMAGE2);
+            });
+        });
+        Api.awaitReady(ns, "web", CONVERGE);
+        assertThat(Api.condition(status("site"), "Ready")).isEqualTo("True");
+        assertThat(status("site").getString("status.previousSyncedCommit")).isEqualTo(a);
+    }
+
+    @Test
+    void removedManifestIsKeptWithPruneOffAndDeletedWithPruneOn() {
+        String a = git.commit("two apps", Map.of(
+                "keep.yaml", app("keep", 0, DockerCli.IMAGE, ""),
+                "gone.yaml", app("gone", 1, DockerCli.IMAGE, ""),
+                "net.yaml", network("net")));
+        createRepository("site", git.url(), "interval: 1s\nprune: false");
+        awaitSynced("site", a);
+        Api.awaitReady(ns, "gone", CONVERGE);
+
+        Map<String, String> remove = new HashMap<>();
+        remove.put("gone.yaml", null);
+        String b = git.commit("remove gone", remove);
+        JsonPath s = awaitSynced("site", b);
+        assertThat(s.getList("status.notPruned", String.class)).containsExactly("App/gone");
+        assertThat(s.getList("status.pruned", String.class)).isEmpty();
+        assertThat(Api.get(ns, "apps", "gone").statusCode()).isEqualTo(200);
+        assertThat(DockerCli.appContainers(ns, "gone")).singleElement().satisfies(c -> assertThat(c.running()).isTrue());
+
+        // Prune on: the next sync (at once, the spec changed) deletes it, and its container goes.
+        Response put = Api.givenYaml().body(repository("site", git.url(), "interval: 1s\nprune: true"))
+                .put(Api.BASE + "/namespaces/" + ns + "/gitrepositories/site");
+        assertThat(put.statusCode()).as(put.asString()).isEqualTo(200);
+        Awaitility.await().atMost(CONVERGE).untilAsserted(() ->
+                assertThat(status("site").getList("status.pruned", String.class)).containsExactly("App/gone"));
+        Api.awaitGone(ns, "apps", "gone", CONVERGE);
+        Awaitility.await().atMost(CONVERGE).until(() -> DockerCli.appContainers(ns, "gone").isEmpty());
+        assertThat(Api.get(ns, "apps", "keep").statusCode()).isEqualTo(200);
+        assertThat(status("site").getList("status.notPruned")).isNull();
+    }
+
+    @Test
+    void commitWithABadManifestChangesNothingAndSaysWhereInStatus() {
+        String a = git.commit("ok", Map.of("apps/a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '1'}]")));
+        createRepository("site", git.url(), "interval: 1s");
+        awaitSynced("site", a);
+        long generation = Api.get(ns, "apps", "a").jsonPath().getLong("metadata.generation");
+
+        String b = git.commit("bad", Map.of(
+                "apps/a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '2'}]"),
+                "apps/bad.yaml", app("bad", -1, DockerCli.IMAGE, ""),
+                "apps/other-ns.yaml", app("elsewhere", 0, DockerCli.IMAGE, "").replace("namespace: " + ns, "namespace: someone-else")));
+        JsonPath s = awaitAttempted("site", b);
+        assertThat(s.getString("status.lastSyncedCommit")).isEqualTo(a);
+        assertThat(s.getString("status.lastError.commit")).isEqualTo(b);
+        assertThat(s.getString("status.lastError.message")).contains("apps/bad.yaml").contains("spec.replicas");
+        List<Map<String, String>> errors = s.getList("status.lastError.errors");
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.get("file")).isEqualTo("apps/bad.yaml");
+            assertThat(e.get("field")).isEqualTo("spec.replicas");
+        });
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.get("file")).isEqualTo("apps/other-ns.yaml");
+            assertThat(e.get("field")).isEqualTo("metadata.namespace");
+        });
+        assertThat(Api.condition(s, "Synced")).isEqualTo("False");
+        assertThat(Api.conditionReason(s, "Synced")).isEqualTo("InvalidManifests");
+        assertThat(s.getLong("status.observedGeneration")).isEqualTo(s.getLong("metadata.generation"));
+        // Nothing of the commit was applied, not even its valid change.
+        JsonPath appA = Api.get(ns, "apps", "a").jsonPath();
+        assertThat(appA.getLong("metadata.generation")).isEqualTo(generation);
+        assertThat(appA.getString("spec.env[0].value")).isEqualTo("1");
+        assertThat(Api.get(ns, "apps", "bad").statusCode()).isEqualTo(404);
+
+        Map<String, String> fix = new HashMap<>();
+        fix.put("apps/bad.yaml", null);
+        fix.put("apps/other-ns.yaml", null);
+        String c = git.commit("fix", fix);
+        JsonPath fixed = awaitSynced("site", c);
+        assertThat(fixed.getString("status.lastError")).isNull();
+        assertThat(fixed.getList("status.configured", String.class)).containsExactly("App/a");
+        assertThat(Api.get(ns, "apps", "a").jsonPath().getString("spec.env[0].value")).isEqualTo("2");
+    }
+
+    @Test
+    void syncThatWouldPruneMostResourcesWaitsForConfirmation() {
+        String a = git.commit("three", Map.of("a1.yaml", app("a1", 0, DockerCli.IMAGE, ""),
+                "a2.yaml", app("a2", 0, DockerCli.IMAGE, ""), "a3.yaml", app("a3", 0, DockerCli.IMAGE, "")));
+        createRepository("site", git.url(), "interval: 1s\nprune: true");
+        awaitSynced("site", a);
+
+        Map<String, String> remove = new HashMap<>();
+        remove.put("a2.yaml", null);
+        remove.put("a3.yaml", null);
+        String b = git.commit("remove two of three", remove);
+        JsonPath s = Awaitility.await().atMost(CONVERGE).until(() -> status("site"),
+                j -> "True".equals(Api.condition(j, "PruneConfirmationRequired")));
+        assertThat(s.getString("status.pruneConfirmation.commit")).isEqualTo(b);
+        assertThat(s.getInt("status.pruneConfirmation.pruneCount")).isEqualTo(2);
+        assertThat(s.getInt("status.pruneConfirmation.ownedCount")).isEqualTo(3);
+        assertThat(s.getList("status.pruneConfirmation.prune", String.class)).containsExactly("App/a2", "App/a3");
+        assertThat(s.getList("status.pendingChanges.action", String.class)).containsExactly("prune", "prune");
+        assertThat(s.getString("status.lastSyncedCommit")).isEqualTo(a);
+        assertThat(Api.condition(s, "Synced")).isEqualTo("False");
+        assertThat(Api.get(ns, "apps", "a2").statusCode()).isEqualTo(200);
+
+        // A confirmation names the commit it approves; another commit, or none, is refused.
+        String confirm = Api.BASE + "/namespaces/" + ns + "/gitrepositories/site/confirm";
+        Response wrong = RestAssured.given().queryParam("commit", a).post(confirm);
+        assertThat(wrong.statusCode()).as(wrong.asString()).isEqualTo(409);
+        assertThat(wrong.jsonPath().getString("detail")).contains(b);
+        assertThat(RestAssured.given().post(confirm).statusCode()).isEqualTo(422);
+        String viewer = Api.token("git-viewer-" + ns, Map.of(ns, "viewer"));
+        assertThat(Api.as(viewer).queryParam("commit", b).post(confirm).statusCode()).isEqualTo(403);
+        String deployer = Api.token("git-deployer-" + ns, Map.of(ns, "deployer"));
+        Response ok = Api.as(deployer).contentType("application/json").body(Map.of("commit", b)).post(confirm);
+        assertThat(ok.statusCode()).as(ok.asString()).isEqualTo(202);
+
+        JsonPath done = awaitSynced("site", b);
+        assertThat(done.getList("status.pruned", String.class)).containsExactly("App/a2", "App/a3");
+        assertThat(Api.condition(done, "PruneConfirmationRequired")).isNull();
+        assertThat(done.getString("status.pruneConfirmation")).isNull();
+        Api.awaitGone(ns, "apps", "a2", CONVERGE);
+        Api.awaitGone(ns, "apps", "a3", CONVERGE);
+        assertThat(Api.get(ns, "apps", "a1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void webhooksAreCheckedAndSyncAtOnce() {
+        Api.applyOk("""
+                apiVersion: mooring.dev/v1alpha1
+                kind: Secret
+                metadata: {name: hook, namespace: %s}
+                stringData: {secret: "%s"}
+                """.formatted(ns, HOOK_SECRET));
+        String a = git.commit("v1", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '1'}]")));
+        createRepository("site", git.url(), "interval: 1h\nwebhook: {secretRef: {name: hook, key: secret}}");
+        awaitSynced("site", a);
+        String b = git.commit("v2", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '2'}]")));
+        byte[] push = pushPayload("refs/heads/main", b);
+
+        // No signature, a wrong one, or one over another body: 401, no token needed to be refused.
+        Response unsigned = Api.anonymous().contentType("application/json").header("X-GitHub-Event", "push").body(push).post(webhook("site"));
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.contentType()).startsWith("application/problem+json");
+        Response wrong = github("site", push, "sha256=" + WebhookSignature.sign("not the secret".getBytes(StandardCharsets.UTF_8), push));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.jsonPath().getString("detail")).contains("signature does not match");
+        // A correct webhook syncs in well under a second (measured below); a refused one started nothing.
+        Awaitility.await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> a.equals(status("site").getString("status.lastAttemptedCommit")));
+
+        long start = System.nanoTime();
+        Response ok = github("site", push, "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), push));
+        assertThat(ok.statusCode()).as(ok.asString()).isEqualTo(202);
+        assertThat(ok.jsonPath().getBoolean("sync")).isTrue();
+        Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                .until(() -> b.equals(status("site").getString("status.lastSyncedCommit")));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("GitOpsTest: GitHub webhook POST to lastSyncedCommit = new commit: " + millis + " ms");
+        assertThat(Api.get(ns, "apps", "a").jsonPath().getString("spec.env[0].value")).isEqualTo("2");
+
+        // A push to another branch is acknowledged and ignored; a ping answers pong.
+        String other = git.commitTo("feature", "elsewhere", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: 'x'}]")));
+        byte[] otherPush = pushPayload("refs/heads/feature", other);
+        Response ignored = github("site", otherPush, "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), otherPush));
+        assertThat(ignored.statusCode()).isEqualTo(202);
+        assertThat(ignored.jsonPath().getBoolean("sync")).isFalse();
+        assertThat(ignored.jsonPath().getString("message")).contains("refs/heads/feature").contains("refs/heads/main");
+        byte[] ping = "{\"zen\":\"Keep it logically awesome.\"}".getBytes(StandardCharsets.UTF_8);
+        Response pong = Api.anonymous().contentType("application/json").header("X-GitHub-Event", "ping")
+                .header("X-Hub-Signature-256", "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), ping))
+                .body(ping).post(webhook("site"));
+        assertThat(pong.statusCode()).isEqualTo(202);
+        assertThat(pong.jsonPath().getString("message")).isEqualTo("pong");
+
+        // Gitea signs with a bare hex HMAC in X-Gitea-Signature.
+        String c = git.commit("v3", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '3'}]")));
+        byte[] giteaPush = pushPayload("refs/heads/main", c);
+        long giteaStart = System.nanoTime();
+        Response gitea = Api.anonymous().contentType("application/json").header("X-Gitea-Event", "push")
+                .header("X-Gitea-Signature", WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), giteaPush))
+                .body(giteaPush).post(webhook("site"));
+        assertThat(gitea.statusCode()).as(gitea.asString()).isEqualTo(202);
+        Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                .until(() -> c.equals(status("site").getString("status.lastSyncedCommit")));
+        System.out.println("GitOpsTest: Gitea webhook POST to lastSyncedCommit = new commit: " + (System.nanoTime() - giteaStart) / 1_000_000 + " ms");
+
+        // The audit log has the refused and the accepted webhooks.
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<Map<String, Object>> audit = RestAssured.given().queryParam("namespace", ns).queryParam("verb", "webhook")
+                    .get(Api.BASE + "/audit").jsonPath().getList("items");
+            assertThat(audit).anySatisfy(e -> {
+                assertThat(e.get("outcome")).isEqualTo("denied");
+                assertThat(e.get("status")).isEqualTo(401);
+            });
+            assertThat(audit).anySatisfy(e -> assertThat((String) e.get("detail")).contains("GitHub push to refs/heads/main: sync requested"));
+            assertThat(audit).anySatisfy(e -> assertThat((String) e.get("detail")).contains("Gitea push"));
+        });
+    }
+
+    @Test
+    void fetchesOverHttpWithCredentialsFromASecret() throws Exception {
+        String a = git.commit("v1", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "")));
+        try (GitHttpServer http = new GitHttpServer(git.bareDir(), "mooring", "hunter2")) {
+            createRepository("plain", http.url(), "interval: 1s");
+            JsonPath refused = Awaitility.await().atMost(CONVERGE).until(() -> status("plain"),
+                    j -> "FetchFailed".equals(Api.conditionReason(j, "Ready")));
+            assertThat(refused.getString("status.lastError.message")).contains(http.url());
+            assertThat(refused.getString("status.lastSyncedCommit")).isNull();
+
+            Api.applyOk("""
+                    apiVersion: mooring.dev/v1alpha1
+                    kind: Secret
+                    metadata: {name: git-creds, namespace: %s}
+                    stringData: {username: mooring, password: hunter2}
+                    """.formatted(ns));
+            createRepository("authed", http.url(), "interval: 1s\nsecretRef: {name: git-creds}");
+            awaitSynced("authed", a);
+            assertThat(Api.get(ns, "apps", "a").statusCode()).isEqualTo(200);
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------
+
+    private String app(String name, int replicas, String image, String extra) {
+        return """
+                apiVersion: mooring.dev/v1alpha1
+                kind: App
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  image: %s
+                  command: ["sleep", "100000"]
+                  replicas: %d
+                  stopGracePeriod: 1s
+                %s
+                """.formatted(name, ns, image, replicas, extra.indent(2));
+    }
+
+    private String network(String name) {
+        return """
+                apiVersion: mooring.dev/v1alpha1
+                kind: Network
+                metadata: {name: %s}
+                spec: {}
+                """.formatted(name);
+    }
+
+    private String repository(String name, String url, String extra) {
+        return """
+                apiVersion: mooring.dev/v1alpha1
+                kind: GitRepository
+                metadata: {name: %s, namespace: %s}
+                spec:
+                  url: %s
+                %s
+                """.formatted(name, ns, url, extra.indent(2));
+    }
+
+    private void createRepository(String name, String url, String extra) {
+        Response r = Api.givenYaml().body(repository(name, url, extra)).post(Api.BASE + "/namespaces/" + ns + "/gitrepositories");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(201);
+    }
+
+    private JsonPath status(String name) {
+        return Api.get(ns, "gitrepositories", name).jsonPath();
+    }
+
+    private JsonPath awaitSynced(String name, String commit) {
+        return Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> status(name),
+                j -> commit.equals(j.getString("status.lastSyncedCommit")));
+    }
+
+    private JsonPath awaitAttempted(String name, String commit) {
+        return Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> status(name),
+                j -> commit.equals(j.getString("status.lastAttemptedCommit")));
+    }
+
+    private String webhook(String name) {
+        return Api.BASE + "/namespaces/" + ns + "/gitrepositories/" + name + "/webhook";
+    }
+
+    private Response github(String name, byte[] body, String signature) {
+        return Api.anonymous().contentType("application/json").header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", signature).body(body).post(webhook(name));
+    }
+
+    private static byte[] pushPayload(String ref, String after) {
+        return ("{\"ref\":\"" + ref + "\",\"after\":\"" + after + "\",\"repository\":{\"full_name\":\"team/site\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+}
