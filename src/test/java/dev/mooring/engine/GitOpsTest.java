@@ -166,6 +166,37 @@ class GitOpsTest {
     }
 
     @Test
+    void aResourceOfAnotherSourceIsNotTakenOverAndADeletedRepositoryHandsItsOwnToRest() throws Exception {
+        Api.applyOk(app("taken", 0, DockerCli.IMAGE, ""));
+        String a = git.commit("both", Map.of("mine.yaml", app("mine", 0, DockerCli.IMAGE, ""), "taken.yaml", app("taken", 0, DockerCli.IMAGE, "")));
+        createRepository("site", git.url(), "interval: 1s");
+        JsonPath s = awaitAttempted("site", a);
+        assertThat(s.getString("status.lastError.message")).contains("App " + ns + "/taken is owned by the REST API");
+        assertThat(Api.conditionReason(s, "Synced")).isEqualTo("Conflict");
+        assertThat(Api.get(ns, "apps", "mine").statusCode()).isEqualTo(404); // all or nothing
+
+        Map<String, String> drop = new HashMap<>();
+        drop.put("taken.yaml", null);
+        String b = git.commit("leave taken to REST", drop);
+        JsonPath synced = awaitSynced("site", b);
+        assertThat(synced.getList("status.created", String.class)).containsExactly("App/mine");
+        // Only the synced commit's checkout is kept (there is no earlier synced one), next to the mirror.
+        java.nio.file.Path checkout = java.nio.file.Path.of(synced.getString("status.checkout"));
+        assertThat(checkout.resolve("mine.yaml")).exists();
+        try (var dirs = java.nio.file.Files.list(checkout.getParent())) {
+            assertThat(dirs.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("repo.git", b);
+        }
+
+        // Deleted with prune off, the repository leaves its resources to the REST API.
+        Api.delete(ns, "gitrepositories", "site");
+        Api.awaitGone(ns, "gitrepositories", "site", CONVERGE);
+        Response put = Api.givenYaml().body(app("mine", 0, DockerCli.IMAGE, "env: [{name: V, value: rest}]"))
+                .put(Api.BASE + "/namespaces/" + ns + "/apps/mine");
+        assertThat(put.statusCode()).as(put.asString()).isEqualTo(200);
+        assertThat(checkout.getParent()).doesNotExist();
+    }
+
+    @Test
     void syncThatWouldPruneMostResourcesWaitsForConfirmation() {
         String a = git.commit("three", Map.of("a1.yaml", app("a1", 0, DockerCli.IMAGE, ""),
                 "a2.yaml", app("a2", 0, DockerCli.IMAGE, ""), "a3.yaml", app("a3", 0, DockerCli.IMAGE, "")));

@@ -1,6 +1,5 @@
 package dev.mooring.source.git;
 
-import dev.mooring.api.Condition;
 import dev.mooring.api.GitRepository;
 import dev.mooring.api.GitRepositoryStatus;
 import dev.mooring.api.MooringResource;
@@ -16,7 +15,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -95,12 +93,7 @@ public class GitRepositoryReconciler implements Reconciler {
         return a == null ? null : a.get(GitRepository.PRUNE_CONFIRMED);
     }
 
-    static void setReady(GitRepositoryStatus s, boolean ok, String reason, String message, Instant now) {
-        s.setCondition(Condition.READY, ok, reason, message, now);
-    }
-
     static void clearCondition(GitRepositoryStatus s, String type) {
         s.conditions.removeIf(c -> c.type.equals(type));
     }
-
 }
