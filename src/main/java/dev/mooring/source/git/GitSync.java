@@ -196,7 +196,11 @@ public class GitSync {
         if (s.previousSyncedCommit != null) {
             keep.add(s.previousSyncedCommit);
         }
-        checkouts.keepOnly(keep);
+        try {
+            checkouts.keepOnly(keep);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warnf("%s: old checkouts not removed: %s", key, e.toString()); // the sync itself succeeded
+        }
     }
 
     /** A deleted GitRepository: prune on, what it applied goes too; prune off, the REST API owns it from now on. */
@@ -220,8 +224,11 @@ public class GitSync {
         err.errors = e.errors.isEmpty() ? null : e.errors;
         boolean news = s.lastError == null || !Objects.equals(s.lastError.message, err.message);
         s.lastError = err;
-        if (commit != null && !commit.equals(s.lastSyncedCommit)) {
+        if (commit != null) {
+            // whatever waited for a confirmation was about another commit
             s.pendingChanges = null;
+            s.pruneConfirmation = null;
+            GitRepositoryReconciler.clearCondition(s, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED);
         }
         s.setCondition(Condition.READY, false, e.reason, e.getMessage(), now);
         if (commit != null || s.lastSyncedCommit == null) {
