@@ -118,9 +118,14 @@ public class CrdMirror {
         }
         LOG.infof("CRD source: watching %s in %s", CustomResources.kinds(), watched.isEmpty() ? "all namespaces" : watched);
         daemon(() -> {
-            for (var list : informers.values()) {
-                for (var informer : list) {
-                    informer.start().toCompletableFuture().join();
+            for (var e : informers.entrySet()) {
+                for (var informer : e.getValue()) {
+                    try {
+                        informer.start().toCompletableFuture().join();
+                    } catch (RuntimeException ex) {
+                        // e.g. its CRD is not installed: the other kinds still work
+                        LOG.warnf("CRD source: cannot watch %s: %s; install its CRD (crds/) and restart Mooring", e.getKey(), ex.getMessage());
+                    }
                 }
             }
             // Custom resources deleted while nobody led: their stored copies are still here.
