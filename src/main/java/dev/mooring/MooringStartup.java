@@ -1,6 +1,7 @@
 package dev.mooring;
 
 import dev.mooring.control.Controller;
+import dev.mooring.control.LeaderElection;
 import dev.mooring.docker.EngineEventWatcher;
 import dev.mooring.store.EventStore;
 import io.quarkus.runtime.StartupEvent;
@@ -12,13 +13,18 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Duration;
 
-/** Starts the control loop and the engines' event streams once the store has migrated. */
+/**
+ * Starts the control loop and the engines' event streams once the store has migrated, then the
+ * leader election: the loop acts only while this instance leads.
+ */
 @ApplicationScoped
 public class MooringStartup {
     @Inject
     Controller controller;
     @Inject
     EngineEventWatcher watcher;
+    @Inject
+    LeaderElection election;
     @Inject
     EventStore events;
     @ConfigProperty(name = "mooring.events.retention", defaultValue = "24h")
@@ -28,6 +34,7 @@ public class MooringStartup {
         controller.start();
         if (controller.isRunning()) {
             watcher.start();
+            election.start();
         }
     }
 

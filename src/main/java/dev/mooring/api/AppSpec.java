@@ -2,19 +2,29 @@ package dev.mooring.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.IntOrString;
 
 import java.util.List;
 import java.util.Map;
 
-/** What an App should run. Field names follow the REST/YAML contract in the README. */
+/**
+ * What an App should run. Field names follow the REST/YAML contract in the README. The
+ * {@code io.fabric8.generator.annotation} constraints only shape the generated CRD schema (they mirror
+ * {@link Validation} where a schema can); Jackson ignores them.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class AppSpec {
+    @Required
     public String image;
     public List<String> command;
     public List<String> entrypoint;
     public List<EnvVar> env;
+    @Pattern("^/")
     public String workingDir;
     public String user;
     public List<PortSpec> ports;
@@ -22,14 +32,18 @@ public class AppSpec {
     public List<NetworkAttachment> networks;
     public Map<String, String> labels;
     /** Number of containers; default 1. */
+    @Min(0)
     public Integer replicas;
     /** Docker restart policy: {@code no}, {@code always}, {@code unless-stopped} (default), {@code on-failure}. */
+    @Pattern("^(no|always|unless-stopped|on-failure)$")
     public String restartPolicy;
     public Healthcheck healthcheck;
     public Resources resources;
     /** {@code Running} (default) or {@code Stopped}: stopped keeps the containers without running them. */
+    @Pattern("^(Running|Stopped)$")
     public String desiredState;
     /** Name of the engine; default {@code local}. */
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     public String engine;
     /** How long a container may take to stop before it is killed; default {@code 10s}. */
     public String stopGracePeriod;
@@ -38,8 +52,10 @@ public class AppSpec {
     /** How a change is rolled out to the replicas. */
     public UpdateStrategy update;
     /** Without a healthcheck, a new replica counts as ready once it has run this long; default 0. */
+    @Min(0)
     public Integer minReadySeconds;
     /** How many old revisions to keep; default 10. */
+    @Min(1)
     public Integer revisionHistoryLimit;
     /** Apps that must be started, healthy or completed before this one's containers are created. */
     public List<Dependency> dependsOn;
@@ -48,6 +64,7 @@ public class AppSpec {
     /** Replace replicas whose healthcheck reports unhealthy (Docker alone never does); default true. */
     public Boolean restartOnUnhealthy;
     /** {@code IfNotPresent} (default), {@code Always} (pull regularly, roll out a moved tag) or {@code Never}. */
+    @Pattern("^(Always|IfNotPresent|Never)$")
     public String imagePullPolicy;
     /** Secret values written as files into each container before its process starts. */
     public List<SecretFile> secrets;
@@ -56,10 +73,13 @@ public class AppSpec {
     /** Run with every capability and all host devices (docker run --privileged); baseline forbids it. */
     public Boolean privileged;
     /** {@code bridge} (Docker's default network, without spec.networks), {@code host} or {@code none}. */
+    @Pattern("^(bridge|host|none)$")
     public String networkMode;
     /** {@code host}: share the host's PID namespace. */
+    @Pattern("^host$")
     public String pidMode;
     /** {@code private}, {@code shareable}, {@code host} or {@code none}. */
+    @Pattern("^(private|shareable|host|none)$")
     public String ipcMode;
     /** Linux capabilities to add, like {@code NET_ADMIN} ({@code CAP_} prefix optional). */
     public List<String> capAdd;
@@ -76,6 +96,8 @@ public class AppSpec {
     @JsonPropertyOrder(alphabetic = true)
     public static class Device {
         /** The device on the engine's host, like {@code /dev/fuse}. */
+        @Required
+        @Pattern("^/")
         public String hostPath;
         /** Where it appears in the container; default the same path. */
         public String containerPath;
@@ -87,16 +109,21 @@ public class AppSpec {
     @JsonPropertyOrder(alphabetic = true)
     public static class UpdateStrategy {
         /** Replicas replaced at once; default 1, 0 means all. */
+        @Min(0)
         public Integer parallelism;
         /** Pause between batches; default 0s. */
         public String delay;
         /** {@code stop-first} (default) or {@code start-first}. */
+        @Pattern("^(stop-first|start-first)$")
         public String order;
         /** How long a new replica must stay ready before the next batch; default 5s. */
         public String monitor;
         /** {@code rollback} (default), {@code pause} or {@code continue}. */
+        @Pattern("^(rollback|pause|continue)$")
         public String failureAction;
         /** Share of new replicas that may fail before failureAction applies; default 0. */
+        @Min(0)
+        @Max(1)
         public Double maxFailureRatio;
         /** How long a new replica may take to become ready before it counts as failed; default 2m. */
         public String progressDeadline;
@@ -106,14 +133,18 @@ public class AppSpec {
     @JsonPropertyOrder(alphabetic = true)
     public static class Dependency {
         /** Name of an App in the same namespace. */
+        @Required
+        @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
         public String app;
         /** {@code started} (default), {@code healthy} or {@code completed} (exited 0). */
+        @Pattern("^(started|healthy|completed)$")
         public String condition;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder(alphabetic = true)
     public static class EnvVar {
+        @Required
         public String name;
         public String value;
         /** Where the value comes from instead of {@code value}: a key of a Secret. */
@@ -154,7 +185,9 @@ public class AppSpec {
         /** File mode, octal: a YAML octal number ({@code 0440}) or a string ({@code "0440"}); default 0400. */
         public IntOrString mode;
         /** Owner of the file; default the numeric user of {@code spec.user}, else 0 (root). */
+        @Min(0)
         public Integer uid;
+        @Min(0)
         public Integer gid;
 
         public static final int DEFAULT_MODE = 0400;
@@ -194,16 +227,24 @@ public class AppSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder(alphabetic = true)
     public static class PortSpec {
+        @Required
+        @Min(1)
+        @Max(65535)
         public Integer containerPort;
+        @Min(1)
+        @Max(65535)
         public Integer hostPort;
         public String hostIP;
         /** {@code tcp} (default) or {@code udp}. */
+        @Pattern("^(tcp|udp|sctp)$")
         public String protocol;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder(alphabetic = true)
     public static class VolumeMount {
+        @Required
+        @Pattern("^/")
         public String mountPath;
         public Boolean readOnly;
         /** Name of a Volume resource in the same namespace. */
@@ -232,9 +273,11 @@ public class AppSpec {
     @JsonPropertyOrder(alphabetic = true)
     public static class Healthcheck {
         /** {@code ["CMD", ...]}, {@code ["CMD-SHELL", "..."]} or {@code ["NONE"]}. */
+        @Required
         public List<String> test;
         public String interval;
         public String timeout;
+        @Min(0)
         public Integer retries;
         public String startPeriod;
     }

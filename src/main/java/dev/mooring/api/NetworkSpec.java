@@ -3,6 +3,8 @@ package dev.mooring.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import io.fabric8.generator.annotation.Pattern;
+
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,5 +18,6 @@ public class NetworkSpec {
     public String subnet;
     public String gateway;
     public Map<String, String> labels;
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
     public String engine;
 }

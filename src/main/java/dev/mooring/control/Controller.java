@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * worker threads that hand each key to the reconciler of its kind, and a periodic resync that
  * enqueues every key the store and the engines know of. Retry policy lives here, not in the
  * reconcilers (get, reconcile, forget or addRateLimited, done).
+ * <p>
+ * Only the leader acts ({@link Leadership}): on a follower the workers drop every key unprocessed
+ * and the resync enqueues nothing; the instance that becomes leader resyncs every key at once.
  */
 @ApplicationScoped
 public class Controller {
@@ -38,6 +41,8 @@ public class Controller {
     Instance<KeySource> keySources;
     @Inject
     MeterRegistry meters;
+    @Inject
+    Leadership leadership;
 
     @ConfigProperty(name = "mooring.controller.workers", defaultValue = "4")
     int workerCount;
@@ -89,6 +94,12 @@ public class Controller {
         }
     }
 
+    void onLeadership(@Observes Leadership.LeadershipChanged change) {
+        if (change.leader() && started.get()) {
+            resyncAll();
+        }
+    }
+
     public void enqueue(ResourceKey key) {
         WorkQueue<ResourceKey> q = queue;
         if (q != null) {
@@ -121,6 +132,9 @@ public class Controller {
     }
 
     void resyncAll() {
+        if (!leadership.isLeader()) {
+            return;
+        }
         // Collected first: a key known to the store and to an engine is reconciled once, not twice.
         java.util.Set<ResourceKey> keys = new java.util.LinkedHashSet<>();
         for (KeySource source : keySources) {
@@ -157,6 +171,9 @@ public class Controller {
     }
 
     private void process(WorkQueue<ResourceKey> q, ResourceKey key) {
+        if (!leadership.isLeader()) {
+            return; // a follower never acts on an engine; the next leader resyncs every key
+        }
         Reconciler reconciler = reconcilers.get(key.kind());
         if (reconciler == null) {
             LOG.warnf("no reconciler for kind %s (key %s)", key.kind(), key);

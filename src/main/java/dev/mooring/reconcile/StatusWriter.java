@@ -9,7 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-/** Writes what reconcilers learned where users look: the resource's status and its events. */
+/**
+ * Writes what reconcilers learned where users look: the resource's status and its events. Each
+ * change is also announced ({@link Written}), so a source that keeps a copy elsewhere (the CRD
+ * source: the custom resource's status and Kubernetes Events) can follow.
+ */
 @ApplicationScoped
 public class StatusWriter {
     private static final Logger LOG = Logger.getLogger(StatusWriter.class);
@@ -20,9 +24,17 @@ public class StatusWriter {
     ResourceStore store;
     @Inject
     EventStore events;
+    @Inject
+    jakarta.enterprise.event.Event<Written> written;
+
+    /** A status that changed ({@code type} null) or an event recorded about the resource at {@code key}. */
+    public record Written(ResourceKey key, String type, String reason, String message) {
+    }
 
     public void status(ResourceKey key, MooringResource<?, ?> resource, ResourceStatus status) {
-        store.updateStatus(key, resource.getMetadata().getUid(), status);
+        if (store.updateStatus(key, resource.getMetadata().getUid(), status)) {
+            written.fire(new Written(key, null, null, null));
+        }
     }
 
     public void event(ResourceKey key, MooringResource<?, ?> resource, String type, String reason, String message) {
@@ -32,5 +44,6 @@ public class StatusWriter {
             LOG.debugf("%s: %s: %s", key, reason, message);
         }
         events.record(key, resource.getMetadata().getUid(), type, reason, message);
+        written.fire(new Written(key, type, reason, message));
     }
 }

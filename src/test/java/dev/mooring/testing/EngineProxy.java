@@ -21,8 +21,16 @@ public final class EngineProxy implements AutoCloseable {
     private final ServerSocket control;
     private final List<java.io.Closeable> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Sees the request lines ({@code POST /v1.43/containers/create HTTP/1.1}) that clients send through the proxy. */
+    private final java.util.function.Consumer<String> requests;
 
     public EngineProxy(int port) throws IOException {
+        this(port, line -> { });
+    }
+
+    /** A proxy that hands every HTTP request line it forwards to {@code requests} (who did what on the engine). */
+    public EngineProxy(int port, java.util.function.Consumer<String> requests) throws IOException {
+        this.requests = requests;
         server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress("127.0.0.1", port));
@@ -73,6 +81,10 @@ public final class EngineProxy implements AutoCloseable {
                 InputStream fromClient = client.getInputStream();
                 OutputStream toClient = client.getOutputStream();
                 pipe(fromClient, b -> {
+                    java.util.regex.Matcher m = REQUEST_LINE.matcher(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    while (m.find()) {
+                        requests.accept(m.group());
+                    }
                     java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
                     while (buf.hasRemaining()) {
                         engine.write(buf);
@@ -86,6 +98,9 @@ public final class EngineProxy implements AutoCloseable {
             }
         }
     }
+
+    private static final java.util.regex.Pattern REQUEST_LINE =
+            java.util.regex.Pattern.compile("(?m)^(GET|HEAD|POST|PUT|DELETE) \\S+ HTTP/1\\.[01]");
 
     private interface Sink {
         void write(byte[] bytes) throws IOException;

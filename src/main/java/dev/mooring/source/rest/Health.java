@@ -1,6 +1,7 @@
 package dev.mooring.source.rest;
 
 import dev.mooring.control.Controller;
+import dev.mooring.control.Leadership;
 import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.DockerEngines;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,11 +19,14 @@ public class Health {
     public static class Workers implements HealthCheck {
         @Inject
         Controller controller;
+        @Inject
+        Leadership leadership;
 
         @Override
         public HealthCheckResponse call() {
             return HealthCheckResponse.named("control-loop").status(controller.workersAlive())
-                    .withData("running", controller.isRunning()).withData("queueDepth", controller.queueDepth()).build();
+                    .withData("running", controller.isRunning()).withData("queueDepth", controller.queueDepth())
+                    .withData("leader", leadership.isLeader()).withData("leaderElection", leadership.mode()).build();
         }
     }
 

@@ -1,0 +1,365 @@
+package dev.mooring.source.crd;
+
+import dev.mooring.api.ApiException;
+import dev.mooring.api.Condition;
+import dev.mooring.api.Kind;
+import dev.mooring.api.MooringResource;
+import dev.mooring.api.ResourceCodec;
+import dev.mooring.api.ResourceStatus;
+import dev.mooring.api.Validation;
+import dev.mooring.control.Leadership;
+import dev.mooring.control.RateLimiter;
+import dev.mooring.control.ResourceKey;
+import dev.mooring.control.WorkQueue;
+import dev.mooring.reconcile.StatusWriter;
+import dev.mooring.security.Admission;
+import dev.mooring.store.ResourceChanged;
+import dev.mooring.store.ResourceStore;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The CRD source: informers on Mooring's custom resources (in {@code mooring.crd.namespaces}, or
+ * all) mirror each one into the store, owned by {@link ResourceStore#SOURCE_CRD}, through the same
+ * Validation and Admission as the REST API; the loop reconciles it like any other resource, and
+ * its status and events are written back to the custom resource.
+ * <p>
+ * Level-based like the loop itself: an informer event, a store change or a status the loop wrote
+ * only enqueues the key; {@link #sync} then compares the custom resource with the stored one.
+ * Deletion: Mooring's finalizer holds the custom resource until the store has removed the
+ * resource, which happens once the reconciler has removed its containers.
+ * <p>
+ * Runs only on the leader (informers start when this instance leads and stop when it no longer
+ * does). With {@code mooring.crd.enabled=false} (the default) no Kubernetes client is created and
+ * no API server is contacted.
+ */
+@ApplicationScoped
+public class CrdMirror {
+    private static final Logger LOG = Logger.getLogger(CrdMirror.class);
+    /** The custom resource's metadata.generation that the stored spec came from. */
+    static final String CRD_GENERATION = "mooring.dev/crd-generation";
+
+    @ConfigProperty(name = "mooring.crd.enabled", defaultValue = "false")
+    boolean enabled;
+    /** Namespaces to watch; empty: all. */
+    @ConfigProperty(name = "mooring.crd.namespaces")
+    Optional<List<String>> namespaces;
+    @ConfigProperty(name = "mooring.crd.resync-interval", defaultValue = "10m")
+    Duration resyncInterval;
+
+    @Inject
+    Instance<KubernetesClient> clients;
+    @Inject
+    ResourceStore store;
+    @Inject
+    Admission admission;
+
+    private final Map<Kind, List<SharedIndexInformer<MooringResource<?, ?>>>> informers = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile WorkQueue<ResourceKey> queue;
+    private volatile CrdWriter writer;
+    private ExecutorService events;
+
+    void onLeadership(@Observes Leadership.LeadershipChanged change) {
+        if (!enabled) {
+            return;
+        }
+        if (change.leader()) {
+            start();
+        } else {
+            stop();
+        }
+    }
+
+    void onShutdown(@Observes ShutdownEvent ev) {
+        stop();
+    }
+
+    synchronized void start() {
+        if (queue != null) {
+            return;
+        }
+        KubernetesClient client = clients.get();
+        writer = new CrdWriter(client);
+        WorkQueue<ResourceKey> q = new WorkQueue<>(RateLimiter.defaults(Duration.ofMinutes(2)));
+        queue = q;
+        events = Executors.newSingleThreadExecutor(r -> daemon(r, "mooring-crd-events"));
+        daemon(() -> work(q), "mooring-crd-mirror").start();
+        List<String> watched = namespaces.orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (Kind kind : CustomResources.kinds()) {
+            List<SharedIndexInformer<MooringResource<?, ?>>> list = new ArrayList<>();
+            for (String ns : watched.isEmpty() ? java.util.Collections.<String>singletonList(null) : watched) {
+                var op = writer.api(kind);
+                var informer = (ns == null ? op.inAnyNamespace() : op.inNamespace(ns)).runnableInformer(resyncInterval.toMillis());
+                informer.addEventHandler(new Handler(q));
+                list.add(informer);
+            }
+            informers.put(kind, list);
+        }
+        LOG.infof("CRD source: watching %s in %s", CustomResources.kinds(), watched.isEmpty() ? "all namespaces" : watched);
+        daemon(() -> {
+            for (var e : informers.entrySet()) {
+                for (var informer : e.getValue()) {
+                    try {
+                        informer.start().toCompletableFuture().join();
+                    } catch (RuntimeException ex) {
+                        // e.g. its CRD is not installed: the other kinds still work
+                        LOG.warnf("CRD source: cannot watch %s: %s; install its CRD (crds/) and restart Mooring", e.getKey(), ex.getMessage());
+                    }
+                }
+            }
+            // Custom resources deleted while nobody led: their stored copies are still here.
+            for (ResourceKey key : QuarkusTransaction.requiringNew().call(() -> store.keysOwnedBy(ResourceStore.SOURCE_CRD))) {
+                if (watched.isEmpty() || watched.contains(key.namespace())) {
+                    q.add(key);
+                }
+            }
+        }, "mooring-crd-start").start();
+    }
+
+    synchronized void stop() {
+        WorkQueue<ResourceKey> q = queue;
+        if (q == null) {
+            return;
+        }
+        queue = null;
+        q.shutDown();
+        informers.values().forEach(list -> list.forEach(SharedIndexInformer::stop));
+        informers.clear();
+        events.shutdown();
+        LOG.info("CRD source: stopped");
+    }
+
+    /** The informers are synced: every custom resource in the watched namespaces is in their caches. */
+    public boolean hasSynced() {
+        return queue != null && !informers.isEmpty() && informers.values().stream().flatMap(List::stream).allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    // ---- triggers from the store and the loop ------------------------------------------------
+
+    void onStoreChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) ResourceChanged change) {
+        enqueue(change.key());
+    }
+
+    void onWritten(@Observes StatusWriter.Written w) {
+        enqueue(w.key());
+        if (w.type() != null && queue != null) {
+            Kind kind = Kind.byName(w.key().kind()).orElse(null);
+            MooringResource<?, ?> cr = kind == null || !CustomResources.offered(kind.name()) ? null : cached(kind, w.key().namespace(), w.key().name());
+            if (cr != null && isOwned(kind, cr)) {
+                try {
+                    events.submit(() -> writer.event(cr, w.type(), w.reason(), w.message()));
+                } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                    // stopping
+                }
+            }
+        }
+    }
+
+    private void enqueue(ResourceKey key) {
+        WorkQueue<ResourceKey> q = queue;
+        if (q != null && CustomResources.offered(key.kind())) {
+            q.add(key);
+        }
+    }
+
+    private boolean isOwned(Kind kind, MooringResource<?, ?> cr) {
+        return owner(kind, cr.namespace(), cr.name()).map(ResourceStore.SOURCE_CRD::equals).orElse(false);
+    }
+
+    private Optional<String> owner(Kind kind, String namespace, String name) {
+        return QuarkusTransaction.requiringNew().call(() -> store.sourceOf(kind, namespace, name));
+    }
+
+    // ---- the mirror ------------------------------------------------------------------------------
+
+    private void work(WorkQueue<ResourceKey> q) {
+        while (!q.isShuttingDown()) {
+            ResourceKey key;
+            try {
+                key = q.get().orElse(null);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (key == null) {
+                return;
+            }
+            try {
+                sync(key);
+                q.forget(key);
+            } catch (Exception e) {
+                LOG.infof("CRD source: %s: %s (retrying)", key, e.toString());
+                q.addRateLimited(key);
+            } finally {
+                q.done(key);
+            }
+        }
+    }
+
+    /** Brings the store's copy of one custom resource, and the custom resource's status, up to date. */
+    void sync(ResourceKey key) {
+        Kind kind = Kind.byName(key.kind()).orElseThrow();
+        MooringResource<?, ?> cr = cached(kind, key.namespace(), key.name());
+        Optional<MooringResource<?, ?>> stored = store.find(kind, key.namespace(), key.name());
+        Optional<String> owner = owner(kind, key.namespace(), key.name());
+        boolean ours = owner.map(ResourceStore.SOURCE_CRD::equals).orElse(false);
+        if (cr == null) {
+            // Gone from the API server (removed without waiting for our finalizer): clean up after it.
+            if (stored.isPresent() && ours && !stored.get().isDeleting()) {
+                store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD);
+            }
+            return;
+        }
+        if (owner.isPresent() && !ours) {
+            refuse(kind, cr, "Conflict", kind.name() + " " + key.namespace() + "/" + key.name() + " is owned by "
+                    + ResourceStore.describeSource(owner.get()) + "; delete it there first or rename this custom resource");
+            return;
+        }
+        if (cr.isDeleting()) {
+            if (stored.isEmpty()) {
+                writer.removeFinalizer(kind, cr); // the containers are gone: let the custom resource go
+            } else {
+                if (!stored.get().isDeleting()) {
+                    store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD);
+                }
+                writeStatus(kind, cr, store.find(kind, key.namespace(), key.name()).orElse(null));
+            }
+            return;
+        }
+        if (cr.getMetadata().getFinalizers() == null || !cr.getMetadata().getFinalizers().contains(MooringResource.FINALIZER)) {
+            writer.addFinalizer(kind, cr);
+        }
+        MooringResource<?, ?> desired = desired(kind, cr);
+        List<ApiException.FieldError> errors = Validation.validate(desired);
+        if (!errors.isEmpty()) {
+            refuse(kind, cr, "Invalid", ApiException.invalid(errors).getMessage());
+            return;
+        }
+        try {
+            List<Admission.Finding> findings = admission.admit(List.of(desired));
+            List<ResourceStore.Written> written = store.apply(List.of(desired), false, ResourceStore.SOURCE_CRD);
+            admission.record(findings, written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
+            if (written.get(0).outcome() != ResourceStore.Outcome.unchanged) {
+                LOG.debugf("CRD source: %s %s", key, written.get(0).outcome());
+            }
+        } catch (ApiException e) {
+            refuse(kind, cr, e.status == 409 ? "Conflict" : e.status == 422 && !e.title.equals("Invalid Resource") ? "Forbidden" : "Invalid", e.getMessage());
+            return;
+        }
+        writeStatus(kind, cr, store.find(kind, key.namespace(), key.name()).orElse(null));
+    }
+
+    /** The custom resource as Mooring would receive it through REST: name, labels, annotations, spec. */
+    static MooringResource<?, ?> desired(Kind kind, MooringResource<?, ?> cr) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        MooringResource<Object, ?> r = (MooringResource) CustomResources.newResource(kind);
+        ObjectMeta m = new ObjectMeta();
+        m.setName(cr.name());
+        m.setNamespace(cr.namespace());
+        m.setLabels(cr.getMetadata().getLabels() == null || cr.getMetadata().getLabels().isEmpty() ? null : new TreeMap<>(cr.getMetadata().getLabels()));
+        Map<String, String> annotations = new TreeMap<>();
+        if (cr.getMetadata().getAnnotations() != null) {
+            cr.getMetadata().getAnnotations().forEach((k, v) -> {
+                if (!k.startsWith("kubectl.kubernetes.io/")) {
+                    annotations.put(k, v);
+                }
+            });
+        }
+        annotations.put(CRD_GENERATION, String.valueOf(cr.getMetadata().getGeneration()));
+        m.setAnnotations(annotations);
+        r.setMetadata(m);
+        r.setSpec(cr.getSpec() == null ? null : ResourceCodec.fromJson(ResourceCodec.toJson(cr.getSpec()), CustomResources.specType(kind)));
+        return r;
+    }
+
+    /**
+     * The stored status, as the custom resource shows it: observedGeneration in the custom
+     * resource's counting (its metadata.generation when the loop has acted on the latest spec).
+     */
+    private void writeStatus(Kind kind, MooringResource<?, ?> cr, MooringResource<?, ?> stored) {
+        if (stored == null || stored.getStatus() == null) {
+            return;
+        }
+        ResourceStatus status = ResourceCodec.copy((ResourceStatus) stored.getStatus());
+        String crdGeneration = stored.getMetadata().getAnnotations() == null ? null : stored.getMetadata().getAnnotations().get(CRD_GENERATION);
+        boolean current = status.observedGeneration != null && status.observedGeneration.equals(stored.getMetadata().getGeneration());
+        ResourceStatus shown = (ResourceStatus) cr.getStatus();
+        status.observedGeneration = current && crdGeneration != null ? Long.valueOf(crdGeneration) : shown == null ? null : shown.observedGeneration;
+        writer.status(kind, cr, status);
+    }
+
+    /** Nothing is stored: the custom resource says why (Ready=False) and gets a Warning event. */
+    private void refuse(Kind kind, MooringResource<?, ?> cr, String reason, String message) {
+        ResourceStatus status = cr.getStatus() == null ? CustomResources.newStatus(kind) : ResourceCodec.copy((ResourceStatus) cr.getStatus());
+        boolean already = status.condition(Condition.READY).map(c -> reason.equals(c.reason) && message.equals(c.message)).orElse(false);
+        status.setCondition(Condition.READY, false, reason, message, Instant.now());
+        if (writer.status(kind, cr, status) || !already) {
+            writer.event(cr, StatusWriter.WARNING, reason, message);
+        }
+        LOG.infof("CRD source: %s %s/%s not mirrored: %s", kind, cr.namespace(), cr.name(), message);
+    }
+
+    private MooringResource<?, ?> cached(Kind kind, String namespace, String name) {
+        for (var informer : informers.getOrDefault(kind, List.of())) {
+            MooringResource<?, ?> r = informer.getStore().getByKey(namespace + "/" + name);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Informer events only enqueue the key. */
+    private static final class Handler implements ResourceEventHandler<MooringResource<?, ?>> {
+        private final WorkQueue<ResourceKey> q;
+
+        Handler(WorkQueue<ResourceKey> q) {
+            this.q = q;
+        }
+
+        private void add(MooringResource<?, ?> r) {
+            q.add(new ResourceKey(r.getKind(), r.namespace(), r.name()));
+        }
+
+        @Override
+        public void onAdd(MooringResource<?, ?> r) {
+            add(r);
+        }
+
+        @Override
+        public void onUpdate(MooringResource<?, ?> old, MooringResource<?, ?> r) {
+            add(r);
+        }
+
+        @Override
+        public void onDelete(MooringResource<?, ?> r, boolean deletedFinalStateUnknown) {
+            add(r);
+        }
+    }
+}

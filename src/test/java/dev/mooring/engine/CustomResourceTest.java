@@ -1,0 +1,193 @@
+package dev.mooring.engine;
+
+import dev.mooring.api.App;
+import dev.mooring.api.AppSpec;
+import dev.mooring.api.Condition;
+import dev.mooring.api.MooringResource;
+import dev.mooring.testing.Api;
+import dev.mooring.testing.DockerCli;
+import dev.mooring.testing.DockerCli.Ctr;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Operator mode end to end: custom resources in a Kubernetes API server, containers on the real
+ * engine. The Kubernetes API server is the one mock here (fabric8's CRUD mock server, through
+ * quarkus-test-kubernetes-client), because no real API server can run on these machines; it is
+ * loaded with the CRDs from {@code crds/}, so it honours their status subresource, and it keeps
+ * finalizers like a real one (a deleted object with finalizers only gets a deletionTimestamp).
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+@TestProfile(CustomResourceTest.Profile.class)
+class CustomResourceTest {
+    static final Duration CONVERGE = Duration.ofSeconds(60);
+    /** The one namespace the CRD source watches (mooring.crd.namespaces). */
+    static final String NS = Api.uniqueNamespace("crd");
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("mooring.crd.enabled", "true", "mooring.crd.namespaces", NS);
+        }
+    }
+
+    /** Mooring's own client, pointed at the mock API server by quarkus-test-kubernetes-client. */
+    @Inject
+    KubernetesClient k8s;
+
+    @BeforeEach
+    void crds() throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("crds"))) {
+            for (Path f : files.toList()) {
+                CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(f), CustomResourceDefinition.class);
+                if (k8s.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
+                    k8s.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                }
+            }
+        }
+    }
+
+    @AfterEach
+    void clean() {
+        k8s.resources(App.class).inNamespace(NS).list().getItems().forEach(a -> {
+            k8s.resources(App.class).inNamespace(NS).withName(a.name()).delete();
+        });
+        Awaitility.await().atMost(CONVERGE).untilAsserted(() -> assertThat(k8s.resources(App.class).inNamespace(NS).list().getItems()).isEmpty());
+        DockerCli.cleanNamespace(NS);
+    }
+
+    private static App app(String name, int replicas, String marker) {
+        App app = new App();
+        app.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+        AppSpec spec = new AppSpec();
+        spec.image = DockerCli.IMAGE;
+        spec.command = List.of("sleep", "100000");
+        spec.replicas = replicas;
+        spec.stopGracePeriod = "1s";
+        spec.env = List.of(new AppSpec.EnvVar("MARKER", marker));
+        app.setSpec(spec);
+        return app;
+    }
+
+    private App cr(String name) {
+        return k8s.resources(App.class).inNamespace(NS).withName(name).get();
+    }
+
+    /** The custom resource is Ready=True for its current generation (in its own counting). */
+    private App awaitReadyCr(String name) {
+        App[] last = new App[1];
+        Awaitility.await("custom resource " + name + " Ready").atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            App a = cr(name);
+            assertThat(a).isNotNull();
+            assertThat(a.getStatus()).as("status of %s", name).isNotNull();
+            assertThat(a.getStatus().condition(Condition.READY).map(c -> c.status)).as(Serialization.asYaml(a.getStatus())).contains(Condition.TRUE);
+            assertThat(a.getStatus().observedGeneration).isEqualTo(a.getMetadata().getGeneration());
+            last[0] = a;
+        });
+        return last[0];
+    }
+
+    private List<Event> events(String name) {
+        return k8s.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
+    }
+
+    @Test
+    void aCustomAppRunsRollsOutAndIsCleanedUpBeforeItGoes() {
+        k8s.resources(App.class).inNamespace(NS).resource(app("web", 2, "one")).create();
+
+        App ready = awaitReadyCr("web");
+        assertThat(ready.getStatus().readyReplicas).isEqualTo(2);
+        assertThat(ready.getMetadata().getFinalizers()).as("the finalizer that holds deletion").contains(MooringResource.FINALIZER);
+        List<Ctr> first = DockerCli.appContainers(NS, "web");
+        assertThat(first).extracting(Ctr::name).containsExactly(NS + "-web-1", NS + "-web-2");
+        assertThat(first).allSatisfy(c -> assertThat(c.running()).isTrue());
+        assertThat(DockerCli.inspect(first.get(0).name(), "{{range .Config.Env}}{{println .}}{{end}}")).contains("MARKER=one");
+        // The store's copy belongs to the custom resource: the REST API may read it but not change it.
+        assertThat(Api.get(NS, "apps", "web").statusCode()).isEqualTo(200);
+        var rest = Api.apply(Api.app(NS, "web", 1, null));
+        assertThat(rest.statusCode()).isEqualTo(409);
+        assertThat(rest.jsonPath().getString("detail")).contains("its Kubernetes custom resource");
+        Awaitility.await("Events on the custom resource").atMost(CONVERGE).untilAsserted(() ->
+                assertThat(events("web")).extracting(Event::getReason).isNotEmpty());
+
+        // Editing the custom resource rolls out: every replica is replaced and runs the new spec.
+        Set<String> before = first.stream().map(Ctr::id).collect(Collectors.toSet());
+        k8s.resources(App.class).inNamespace(NS).withName("web").edit(a -> {
+            a.getSpec().env = List.of(new AppSpec.EnvVar("MARKER", "two"));
+            return a;
+        });
+        Awaitility.await("rollout of the edit").atMost(CONVERGE).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            App a = awaitReadyCr("web");
+            assertThat(a.getMetadata().getGeneration()).isEqualTo(2L);
+            List<Ctr> now = DockerCli.appContainers(NS, "web");
+            assertThat(now).hasSize(2).allSatisfy(c -> {
+                assertThat(before).doesNotContain(c.id());
+                assertThat(c.running()).isTrue();
+            });
+            assertThat(DockerCli.inspect(now.get(0).name(), "{{range .Config.Env}}{{println .}}{{end}}")).contains("MARKER=two");
+        });
+
+        // Deleting it: the containers go first, then the finalizer, then the custom resource.
+        k8s.resources(App.class).inNamespace(NS).withName("web").delete();
+        Awaitility.await("containers removed").atMost(CONVERGE).untilAsserted(() ->
+                assertThat(DockerCli.appContainers(NS, "web")).isEmpty());
+        Awaitility.await("custom resource removed").atMost(CONVERGE).untilAsserted(() -> assertThat(cr("web")).isNull());
+        assertThat(Api.get(NS, "apps", "web").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anInvalidCustomAppIsRefusedInItsStatusAndNeverReachesTheEngine() {
+        App bad = app("bad", 1, "x");
+        bad.getSpec().env = List.of(new AppSpec.EnvVar("SAME", "1"), new AppSpec.EnvVar("SAME", "2"));
+        k8s.resources(App.class).inNamespace(NS).resource(bad).create();
+
+        Awaitility.await("Ready=False, Invalid").atMost(CONVERGE).untilAsserted(() -> {
+            App a = cr("bad");
+            assertThat(a.getStatus()).isNotNull();
+            Condition ready = a.getStatus().condition(Condition.READY).orElseThrow();
+            assertThat(ready.status).isEqualTo(Condition.FALSE);
+            assertThat(ready.reason).isEqualTo("Invalid");
+            assertThat(ready.message).contains("spec.env[1].name");
+        });
+        Awaitility.await("a Warning event on the custom resource").atMost(CONVERGE).untilAsserted(() ->
+                assertThat(events("bad")).anySatisfy(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getReason()).isEqualTo("Invalid");
+                }));
+        assertThat(Api.get(NS, "apps", "bad").statusCode()).as("nothing stored").isEqualTo(404);
+        assertThat(DockerCli.appContainers(NS, "bad")).as("nothing on the engine").isEmpty();
+
+        // Fixed, it is mirrored and runs.
+        k8s.resources(App.class).inNamespace(NS).withName("bad").edit(a -> {
+            a.getSpec().env = List.of(new AppSpec.EnvVar("SAME", "1"));
+            return a;
+        });
+        awaitReadyCr("bad");
+        assertThat(DockerCli.appContainers(NS, "bad")).hasSize(1);
+    }
+}
