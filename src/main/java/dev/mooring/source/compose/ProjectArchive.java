@@ -30,8 +30,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A compose project sent as a tar (optionally gzipped), unpacked under
- * {@code <projects>/<namespace>/<first 16 hex of the tar's SHA-256>/}, so the same upload lands in
- * the same directory and build contexts and bind paths stay where the stored resources name them.
+ * {@code <projects>/<namespace>/<first 16 hex of the SHA-256 of its content>/}, so the same project
+ * lands in the same directory and build contexts and bind paths stay where the stored resources
+ * name them.
  *
  * <p>Unpacking is defensive: names must be relative and stay inside (no {@code ..}, no absolute
  * paths), only files, directories and relative symlinks that do not climb are accepted (no hard
@@ -61,14 +62,14 @@ public final class ProjectArchive {
     }
 
     public static Project unpack(byte[] body, Path namespaceDir, long maxBytes, int maxEntries) {
-        String digest = sha256(body);
-        Path finalDir = namespaceDir.resolve(digest.substring(0, 16));
         Path incoming = namespaceDir.resolve(".incoming-" + UUID.randomUUID());
         try {
             Files.createDirectories(incoming);
             try (InputStream raw = isGzip(body) ? new GZIPInputStream(new ByteArrayInputStream(body)) : new ByteArrayInputStream(body)) {
                 extract(new BufferedInputStream(raw), incoming, maxBytes, maxEntries);
             }
+            String digest = treeDigest(incoming);
+            Path finalDir = namespaceDir.resolve(digest.substring(0, 16));
             String composeFile = COMPOSE_FILES.stream().filter(f -> Files.isRegularFile(incoming.resolve(f), LinkOption.NOFOLLOW_LINKS))
                     .findFirst().orElseThrow(() -> ApiException.badRequest("the tar has no compose file at its root (one of "
                             + String.join(", ", COMPOSE_FILES) + ")"));
@@ -212,6 +213,35 @@ public final class ProjectArchive {
 
     private static ApiException invalid(String message) {
         return ApiException.invalid(List.of(new ApiException.FieldError("body", message)));
+    }
+
+    /**
+     * SHA-256 over the unpacked tree: sorted relative paths, types, permission bits and contents
+     * (not times), so the same project packed twice lands in the same directory.
+     */
+    static String treeDigest(Path root) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            List<Path> paths;
+            try (Stream<Path> walk = Files.walk(root)) {
+                paths = walk.filter(p -> !p.equals(root)).sorted(Comparator.comparing(p -> root.relativize(p).toString())).toList();
+            }
+            for (Path p : paths) {
+                String rel = root.relativize(p).toString();
+                if (Files.isSymbolicLink(p)) {
+                    md.update(("l " + rel + " -> " + Files.readSymbolicLink(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    md.update(("d " + rel + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } else {
+                    String mode = Files.isExecutable(p) ? "x" : "-";
+                    md.update(("f " + rel + " " + mode + " " + Files.size(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    md.update(Files.readAllBytes(p));
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String sha256(byte[] bytes) {
