@@ -110,6 +110,9 @@ public class ImageBuilds {
         String imageId = engine.imageId(local);
         if (imageId != null) {
             if (pushRef == null || (previous != null && pushRef.equals(previous.pushed))) {
+                if (pushRef != null && engine.imageId(pushRef) == null) {
+                    engine.tagImage(imageId, pushRef); // the pushed name was removed on the engine; the image is still here
+                }
                 return new Outcome(runs, sameOrNew(previous, digest, runs, pushRef));
             }
             // built before, not pushed yet (or the push failed): only push

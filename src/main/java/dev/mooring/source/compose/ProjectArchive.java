@@ -235,7 +235,12 @@ public final class ProjectArchive {
                 } else {
                     String mode = Files.isExecutable(p) ? "x" : "-";
                     md.update(("f " + rel + " " + mode + " " + Files.size(p) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    md.update(Files.readAllBytes(p));
+                    try (InputStream in = Files.newInputStream(p)) {
+                        byte[] buf = new byte[64 * 1024];
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            md.update(buf, 0, n);
+                        }
+                    }
                 }
             }
             return HexFormat.of().formatHex(md.digest());
