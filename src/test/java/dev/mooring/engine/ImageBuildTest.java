@@ -31,6 +31,8 @@ class ImageBuildTest {
             COPY index.html /www/index.html
             CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
             """;
+    /** Where baseline lets these tests build from (%test.mooring.admission.allowed-build-contexts). */
+    static final Path CONTEXTS = Path.of("/tmp/mooring-build-contexts");
     String ns;
     Path context;
     final HttpClient http = HttpClient.newHttpClient();
@@ -38,7 +40,8 @@ class ImageBuildTest {
     @BeforeEach
     void setUp() throws Exception {
         ns = Api.uniqueNamespace("build");
-        context = Files.createTempDirectory("mooring-context");
+        Files.createDirectories(CONTEXTS);
+        context = Files.createTempDirectory(CONTEXTS, "web");
         Files.writeString(context.resolve("Dockerfile"), DOCKERFILE);
         Files.writeString(context.resolve("index.html"), "v1\n");
         Files.writeString(context.resolve(".dockerignore"), "notes/\n");
@@ -233,5 +236,11 @@ class ImageBuildTest {
                 """.formatted(ns));
         assertThat(none.jsonPath().getList("errors.field")).containsExactly("spec.image");
         assertThat(none.jsonPath().getString("errors[0].message")).contains("spec.build");
+
+        // admission: Mooring reads the context itself, so baseline allows only known directories
+        Response outside = Api.apply(app(DockerCli.freePort(), null).replace(context.toString(), "/etc"));
+        assertThat(outside.statusCode()).isEqualTo(422);
+        assertThat(outside.jsonPath().getList("errors.field")).containsExactly("spec.build.context");
+        assertThat(outside.jsonPath().getString("errors[0].message")).contains("/tmp/mooring-build-contexts", "projects");
     }
 }
