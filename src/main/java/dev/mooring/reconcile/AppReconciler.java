@@ -312,7 +312,7 @@ public class AppReconciler implements Reconciler {
             return "build context changed (" + desired.template().image() + ")";
         }
         if (previous.configHash != null && previous.configHash.equals(desired.configHash())) {
-            return "image " + app.getSpec().image + " now names another image";
+            return "image " + desired.template().image() + " now names another image";
         }
         if (previous.configHash != null && Objects.equals(previous.observedGeneration, app.getMetadata().getGeneration())
                 && !SecretUse.names(app.getSpec()).isEmpty()) {
