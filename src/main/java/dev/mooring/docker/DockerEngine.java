@@ -360,6 +360,23 @@ public class DockerEngine {
         }
     }
 
+    /** Removes every image of this instance carrying all the given labels (with all their tags); answers how many. */
+    public int removeImages(Map<String, String> labels) {
+        var images = call("image.list", () -> client.listImagesCmd().withLabelFilter(mine(labels)).exec());
+        int removed = 0;
+        for (var image : images) {
+            try {
+                call("image.remove", () -> client.removeImageCmd(image.getId()).withForce(true).exec());
+                removed++;
+            } catch (EngineException e) {
+                if (!e.notFound()) {
+                    throw e;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Gives an image another name ({@code repository:tag}). */
     public void tagImage(String imageId, String reference) {
         int colon = reference.lastIndexOf(':');

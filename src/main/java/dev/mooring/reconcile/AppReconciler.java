@@ -101,6 +101,9 @@ public class AppReconciler implements Reconciler {
             execute(key, app, engine, AppPlanner.plan(DesiredApp.gone(key.namespace(), key.name()), observed));
             revisions.deleteAll(app.getMetadata().getUid());
             buildLogs.delete(key.namespace(), key.name());
+            if (app.getSpec() != null && app.getSpec().build != null) {
+                builds.removeImages(key, engine);
+            }
             store.removeFinalizer(key, app.getMetadata().getUid(), MooringResource.FINALIZER);
             return Result.done();
         }

@@ -247,6 +247,16 @@ public class ImageBuilds {
         return b;
     }
 
+    /** The App is being deleted: the images built for it go too (pushed copies stay in their registry). */
+    public void removeImages(ResourceKey key, DockerEngine engine) {
+        try {
+            int n = engine.removeImages(DesiredApp.ownerLabels(key.namespace(), key.name()));
+            LOG.debugf("%s: removed %d built images", key, n);
+        } catch (EngineException e) {
+            LOG.warnf("%s: could not remove the images built for it: %s", key, e.getMessage());
+        }
+    }
+
     private static String withTag(String image) {
         int slash = image.lastIndexOf('/');
         return image.contains("@") || image.indexOf(':', slash + 1) >= 0 ? image : image + ":latest";
