@@ -132,7 +132,7 @@ public final class ComposeTranslator {
                 problems.error(key, "must be a mapping");
                 return Map.of();
             }
-            return ServiceTranslator.map(v, key);
+            return ComposeValues.map(v, key);
         }
 
         void translate() {
@@ -161,7 +161,7 @@ public final class ComposeTranslator {
                     problems.error("services." + e.getKey(), "must be a mapping");
                     continue;
                 }
-                AppSpec spec = new ServiceTranslator(this).translate(e.getKey(), ServiceTranslator.map(e.getValue(), e.getKey()));
+                AppSpec spec = new ServiceTranslator(this).translate(e.getKey(), ComposeValues.map(e.getValue(), e.getKey()));
                 if (name != null) {
                     App app = new App();
                     app.setMetadata(meta(name));
@@ -257,18 +257,18 @@ public final class ComposeTranslator {
                 return name;
             }
             String nat = "networks." + composeName;
-            ServiceTranslator.map(settings, nat).forEach((k, v) -> {
+            ComposeValues.map(settings, nat).forEach((k, v) -> {
                 String kat = nat + "." + k;
                 try {
                     switch (k) {
-                        case "driver" -> spec.driver = ServiceTranslator.str(v);
-                        case "internal" -> spec.internal = ServiceTranslator.bool(v);
-                        case "attachable" -> spec.attachable = ServiceTranslator.bool(v);
-                        case "labels" -> spec.labels = new TreeMap<>(nonNull(ServiceTranslator.keyValuesNullable(v, kat)));
-                        case "ipam" -> ipam(spec, ServiceTranslator.map(v, kat), kat);
+                        case "driver" -> spec.driver = ComposeValues.str(v);
+                        case "internal" -> spec.internal = ComposeValues.bool(v);
+                        case "attachable" -> spec.attachable = ComposeValues.bool(v);
+                        case "labels" -> spec.labels = new TreeMap<>(nonNull(ComposeValues.keyValuesNullable(v, kat)));
+                        case "ipam" -> ipam(spec, ComposeValues.map(v, kat), kat);
                         case "name" -> problems.ignored(kat, "the Docker network is named by Mooring");
                         case "external" -> {
-                            if (Boolean.TRUE.equals(ServiceTranslator.bool(v))) {
+                            if (Boolean.TRUE.equals(ComposeValues.bool(v))) {
                                 problems.unsupported(kat, "Mooring joins only networks it manages; declare the network here instead");
                             }
                         }
@@ -290,15 +290,15 @@ public final class ComposeTranslator {
                     problems.unsupported(at + "." + k, "IPAM " + k);
                     return;
                 }
-                List<?> configs = ServiceTranslator.list(v, at + ".config");
+                List<?> configs = ComposeValues.list(v, at + ".config");
                 if (configs.size() > 1) {
                     problems.unsupported(at + ".config", "more than one subnet");
                 }
                 if (!configs.isEmpty()) {
-                    ServiceTranslator.map(configs.get(0), at + ".config[0]").forEach((ck, cv) -> {
+                    ComposeValues.map(configs.get(0), at + ".config[0]").forEach((ck, cv) -> {
                         switch (ck) {
-                            case "subnet" -> spec.subnet = ServiceTranslator.str(cv);
-                            case "gateway" -> spec.gateway = ServiceTranslator.str(cv);
+                            case "subnet" -> spec.subnet = ComposeValues.str(cv);
+                            case "gateway" -> spec.gateway = ComposeValues.str(cv);
                             default -> problems.unsupported(at + ".config[0]." + ck, "IPAM " + ck);
                         }
                     });
@@ -326,16 +326,16 @@ public final class ComposeTranslator {
                 return name;
             }
             String vat = "volumes." + composeName;
-            ServiceTranslator.map(settings, vat).forEach((k, v) -> {
+            ComposeValues.map(settings, vat).forEach((k, v) -> {
                 String kat = vat + "." + k;
                 try {
                     switch (k) {
-                        case "driver" -> spec.driver = ServiceTranslator.str(v);
-                        case "driver_opts" -> spec.driverOpts = new TreeMap<>(nonNull(ServiceTranslator.keyValuesNullable(v, kat)));
-                        case "labels" -> spec.labels = new TreeMap<>(nonNull(ServiceTranslator.keyValuesNullable(v, kat)));
+                        case "driver" -> spec.driver = ComposeValues.str(v);
+                        case "driver_opts" -> spec.driverOpts = new TreeMap<>(nonNull(ComposeValues.keyValuesNullable(v, kat)));
+                        case "labels" -> spec.labels = new TreeMap<>(nonNull(ComposeValues.keyValuesNullable(v, kat)));
                         case "name" -> problems.ignored(kat, "the Docker volume is named by Mooring");
                         case "external" -> {
-                            if (Boolean.TRUE.equals(ServiceTranslator.bool(v))) {
+                            if (Boolean.TRUE.equals(ComposeValues.bool(v))) {
                                 problems.unsupported(kat, "Mooring mounts only volumes it manages; declare the volume here instead");
                             }
                         }
@@ -374,7 +374,7 @@ public final class ComposeTranslator {
             String sat = "secrets." + composeName;
             Map<String, Object> def;
             try {
-                def = ServiceTranslator.map(declaredSecrets.get(composeName), sat);
+                def = ComposeValues.map(declaredSecrets.get(composeName), sat);
             } catch (IllegalArgumentException e) {
                 problems.error(sat, "must be a mapping with file, environment or external");
                 return null;
@@ -383,7 +383,7 @@ public final class ComposeTranslator {
                 String kat = sat + "." + e.getKey();
                 switch (e.getKey()) {
                     case "file" -> {
-                        String path = insideProject(ServiceTranslator.str(e.getValue()), kat);
+                        String path = insideProject(ComposeValues.str(e.getValue()), kat);
                         if (path == null) {
                             continue;
                         }

@@ -13,6 +13,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static dev.mooring.source.compose.ComposeValues.bool;
+import static dev.mooring.source.compose.ComposeValues.integer;
+import static dev.mooring.source.compose.ComposeValues.keyValuesNullable;
+import static dev.mooring.source.compose.ComposeValues.list;
+import static dev.mooring.source.compose.ComposeValues.map;
+import static dev.mooring.source.compose.ComposeValues.str;
+import static dev.mooring.source.compose.ComposeValues.strings;
+
 /**
  * One compose service into an {@link AppSpec}. Every key is either translated, reported as a
  * warning (ignoring it keeps what the service does) or as an error (it would not). A key not
@@ -58,10 +66,12 @@ final class ServiceTranslator {
 
     private final ComposeTranslator.Run run;
     private final Problems problems;
+    private final MountTranslator mounts;
 
     ServiceTranslator(ComposeTranslator.Run run) {
         this.run = run;
         this.problems = run.problems;
+        this.mounts = new MountTranslator(run);
     }
 
     AppSpec translate(String service, Map<String, Object> svc) {
@@ -84,8 +94,8 @@ final class ServiceTranslator {
                     case "environment", "env_file" -> {
                     } // below, in Compose's order: env_file first, environment overrides
                     case "ports" -> s.ports = ports(list(v, at), at);
-                    case "volumes" -> volumes(s, service, list(v, at), at);
-                    case "tmpfs" -> tmpfs(s, v instanceof List<?> l ? l : List.of(v), at);
+                    case "volumes" -> mounts.volumes(s, service, list(v, at), at);
+                    case "tmpfs" -> mounts.tmpfs(s, v instanceof List<?> l ? l : List.of(v), at);
                     case "networks" -> networks(s, service, v, at);
                     case "network_mode" -> networkMode(s, str(v), at);
                     case "depends_on" -> s.dependsOn = dependsOn(v, at);
@@ -229,7 +239,7 @@ final class ServiceTranslator {
         }
     }
 
-    // ---- ports, volumes, networks ------------------------------------------------------
+    // ---- ports, networks ---------------------------------------------------------------
 
     private List<AppSpec.PortSpec> ports(List<?> items, String at) {
         List<AppSpec.PortSpec> out = new ArrayList<>();
@@ -267,174 +277,6 @@ final class ServiceTranslator {
             }
         }
         return out;
-    }
-
-    private void volumes(AppSpec s, String service, List<?> items, String at) {
-        for (int i = 0; i < items.size(); i++) {
-            Object item = items.get(i);
-            String iat = at + "[" + i + "]";
-            AppSpec.VolumeMount m = item instanceof Map<?, ?> raw ? longVolume(map(raw, iat), service, i, iat) : shortVolume(str(item), service, i, iat);
-            if (m != null) {
-                if (s.volumes == null) {
-                    s.volumes = new ArrayList<>();
-                }
-                s.volumes.add(m);
-            }
-        }
-    }
-
-    /** {@code [source:]target[:options]}: a path source is a bind mount, a name a volume, none an anonymous volume. */
-    private AppSpec.VolumeMount shortVolume(String text, String service, int index, String at) {
-        String[] parts = text.split(":", -1);
-        AppSpec.VolumeMount m = new AppSpec.VolumeMount();
-        String source = null;
-        String options = null;
-        switch (parts.length) {
-            case 1 -> m.mountPath = parts[0];
-            case 2 -> {
-                if (parts[1].startsWith("/")) {
-                    source = parts[0];
-                    m.mountPath = parts[1];
-                } else {
-                    m.mountPath = parts[0];
-                    options = parts[1];
-                }
-            }
-            case 3 -> {
-                source = parts[0];
-                m.mountPath = parts[1];
-                options = parts[2];
-            }
-            default -> {
-                problems.error(at, "\"" + text + "\" is not a volume like name:/path, ./dir:/path[:ro] or /path");
-                return null;
-            }
-        }
-        if (options != null) {
-            for (String opt : options.split(",")) {
-                switch (opt) {
-                    case "ro" -> m.readOnly = true;
-                    case "rw", "" -> {
-                    }
-                    case "z", "Z" -> problems.ignored(at, "SELinux relabelling (" + opt + ") is not done");
-                    case "nocopy" -> problems.ignored(at, "nocopy: a new volume starts empty only on engines that do not copy image content");
-                    case "cached", "delegated", "consistent" -> problems.ignored(at, opt + " is a Docker Desktop hint");
-                    default -> problems.unsupported(at, "volume option " + opt);
-                }
-            }
-        }
-        mountSource(m, source, service, index, at);
-        return m;
-    }
-
-    private AppSpec.VolumeMount longVolume(Map<String, Object> v, String service, int index, String at) {
-        AppSpec.VolumeMount m = new AppSpec.VolumeMount();
-        String type = v.get("type") == null ? "volume" : str(v.get("type"));
-        m.mountPath = v.get("target") == null ? null : str(v.get("target"));
-        if (m.mountPath == null) {
-            problems.error(at + ".target", "is required");
-            return null;
-        }
-        if (Boolean.TRUE.equals(v.get("read_only"))) {
-            m.readOnly = true;
-        }
-        for (String k : v.keySet()) {
-            String kat = at + "." + k;
-            switch (k) {
-                case "type", "source", "target", "read_only" -> {
-                }
-                case "consistency" -> problems.ignored(kat, "a Docker Desktop hint");
-                case "bind" -> map(v.get(k), kat).keySet().forEach(b -> {
-                    if (b.equals("create_host_path") || b.equals("selinux") || b.equals("propagation")) {
-                        problems.ignored(kat + "." + b, "the bind mount uses Docker's defaults");
-                    } else {
-                        problems.unsupported(kat + "." + b, "unknown bind setting");
-                    }
-                });
-                case "volume" -> map(v.get(k), kat).keySet().forEach(b -> {
-                    if (b.equals("nocopy")) {
-                        problems.ignored(kat + ".nocopy", "the volume is mounted with Docker's defaults");
-                    } else {
-                        problems.unsupported(kat + "." + b, "volume " + b + " is not supported");
-                    }
-                });
-                case "tmpfs" -> map(v.get(k), kat).forEach((b, val) -> {
-                    if (b.equals("size")) {
-                        if (m.tmpfs == null) {
-                            m.tmpfs = new AppSpec.Tmpfs();
-                        }
-                        m.tmpfs.size = ComposeSyntax.size(val);
-                    } else if (b.equals("mode")) {
-                        problems.unsupported(kat + ".mode", "tmpfs modes are not supported (the default is 1777)");
-                    } else {
-                        problems.unsupported(kat + "." + b, "unknown tmpfs setting");
-                    }
-                });
-                default -> problems.unsupported(kat, "unknown volume setting");
-            }
-        }
-        String source = v.get("source") == null ? null : str(v.get("source"));
-        switch (type) {
-            case "volume" -> mountSource(m, source == null || source.isEmpty() ? null : source, service, index, at);
-            case "bind" -> {
-                if (source == null) {
-                    problems.error(at + ".source", "is required for a bind mount");
-                    return null;
-                }
-                m.hostPath = hostPath(source, at + ".source");
-            }
-            case "tmpfs" -> {
-                if (m.tmpfs == null) {
-                    m.tmpfs = new AppSpec.Tmpfs();
-                }
-            }
-            default -> {
-                problems.unsupported(at + ".type", "mounts of type " + type);
-                return null;
-            }
-        }
-        return m;
-    }
-
-    private void mountSource(AppSpec.VolumeMount m, String source, String service, int index, String at) {
-        if (source == null) {
-            m.volume = run.anonymousVolume(service, index, at);
-        } else if (source.startsWith("/") || source.startsWith(".") || source.startsWith("~")) {
-            m.hostPath = hostPath(source, at);
-        } else {
-            m.volume = run.volume(source, at);
-        }
-    }
-
-    private String hostPath(String source, String at) {
-        if (source.startsWith("~")) {
-            problems.unsupported(at, "~ (a home directory on your machine, not on the engine's host); use an absolute path");
-            return null;
-        }
-        return source.startsWith("/") ? source : run.insideProject(source, at);
-    }
-
-    private void tmpfs(AppSpec s, List<?> items, String at) {
-        for (Object item : items) {
-            String text = str(item);
-            AppSpec.VolumeMount m = new AppSpec.VolumeMount();
-            m.tmpfs = new AppSpec.Tmpfs();
-            int colon = text.indexOf(':');
-            m.mountPath = colon < 0 ? text : text.substring(0, colon);
-            if (colon >= 0) {
-                for (String opt : text.substring(colon + 1).split(",")) {
-                    if (opt.startsWith("size=")) {
-                        m.tmpfs.size = ComposeSyntax.size(opt.substring(5));
-                    } else {
-                        problems.unsupported(at, "tmpfs option " + opt);
-                    }
-                }
-            }
-            if (s.volumes == null) {
-                s.volumes = new ArrayList<>();
-            }
-            s.volumes.add(m);
-        }
     }
 
     private void networks(AppSpec s, String service, Object v, String at) {
@@ -726,71 +568,6 @@ final class ServiceTranslator {
             s.resources = new AppSpec.Resources();
         }
         return s.resources;
-    }
-
-    static String str(Object v) {
-        if (v == null) {
-            throw new IllegalArgumentException("is empty");
-        }
-        if (v instanceof Map || v instanceof List) {
-            throw new IllegalArgumentException("must be a single value, not " + (v instanceof Map ? "a mapping" : "a list"));
-        }
-        return String.valueOf(v);
-    }
-
-    static List<String> strings(Object v) {
-        return v instanceof List<?> l ? l.stream().map(ServiceTranslator::str).toList() : List.of(str(v));
-    }
-
-    static Integer integer(Object v) {
-        try {
-            return v instanceof Number n ? Integer.valueOf(n.intValue()) : Integer.valueOf(str(v).strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("\"" + v + "\" is not a whole number");
-        }
-    }
-
-    static Boolean bool(Object v) {
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        return switch (str(v).toLowerCase()) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw new IllegalArgumentException("\"" + v + "\" is not true or false");
-        };
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> map(Object v, String at) {
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, val) -> out.put(String.valueOf(k), val));
-            return out;
-        }
-        throw new IllegalArgumentException("must be a mapping");
-    }
-
-    static List<?> list(Object v, String at) {
-        if (v instanceof List<?> l) {
-            return l;
-        }
-        throw new IllegalArgumentException("must be a list");
-    }
-
-    /** {@code [A=b, C]} or {@code {A: b, C: null}}; a missing value is null. */
-    static Map<String, String> keyValuesNullable(Object v, String at) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (v instanceof List<?> l) {
-            for (Object item : l) {
-                String s = str(item);
-                int eq = s.indexOf('=');
-                out.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? null : s.substring(eq + 1));
-            }
-        } else {
-            map(v, at).forEach((k, val) -> out.put(k, val == null ? null : str(val)));
-        }
-        return out;
     }
 
     private Map<String, String> keyValues(Object v, String at) {
