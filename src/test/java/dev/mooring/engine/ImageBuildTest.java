@@ -49,9 +49,12 @@ class ImageBuildTest {
 
     /** Deleting the App removes the images built for it. */
     @AfterEach
-    void clean() {
+    void clean() throws Exception {
         Api.deleteNamespace(ns, CONVERGE);
         assertThat(DockerCli.run("images", "-q", "--filter", "label=dev.mooring.namespace=" + ns)).isBlank();
+        try (var files = Files.walk(context)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     private String app(int port, String extra) {
