@@ -19,8 +19,10 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 public class AppSpec {
-    @Required
+    /** The image to run; with {@code build}, the built image is also tagged with this name. */
     public String image;
+    /** Build the image on the App's engine from a directory on Mooring's host (instead of, or beside, {@code image}). */
+    public Build build;
     public List<String> command;
     public List<String> entrypoint;
     public List<EnvVar> env;
@@ -91,6 +93,50 @@ public class AppSpec {
     public Boolean readOnlyRootFilesystem;
     /** Forbid gaining privileges (setuid binaries, file capabilities): security option no-new-privileges. */
     public Boolean noNewPrivileges;
+
+    /**
+     * An image built by Mooring. The result is tagged with a digest of the build context
+     * ({@code mooring.local/<namespace>/<app>:ctx-<16 hex>}), so a changed context rolls out and an
+     * unchanged one is never built again.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class Build {
+        /** Absolute path of the build context directory on Mooring's host. */
+        public String context;
+        /** The Dockerfile, relative to the context; default {@code Dockerfile}. */
+        public String dockerfile;
+        /** Build arguments (--build-arg). */
+        public Map<String, String> args;
+        /** The stage of a multi-stage Dockerfile to build (--target). */
+        public String target;
+        /** Also push the built image to a registry, so that other engines can pull it. */
+        public Push push;
+    }
+
+    /** Where a built image is pushed: {@code <registry>/<repository>:ctx-<digest>}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class Push {
+        /** Registry host and port, like {@code registry.example.com} or {@code 127.0.0.1:5000}. */
+        public String registry;
+        /** Repository in the registry, like {@code team/web}. */
+        public String repository;
+        /** A Secret in the same namespace holding the registry credentials; anonymous when absent. */
+        public String secret;
+        /** Key of the user name in the Secret; default {@code username}. */
+        public String usernameKey;
+        /** Key of the password in the Secret; default {@code password}. */
+        public String passwordKey;
+
+        public String usernameKey() {
+            return usernameKey == null ? "username" : usernameKey;
+        }
+
+        public String passwordKey() {
+            return passwordKey == null ? "password" : passwordKey;
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder(alphabetic = true)

@@ -17,6 +17,8 @@ public class AppStatus extends ResourceStatus {
     /** The revision being rolled out (equal to currentRevision when nothing moves). */
     public Integer updateRevision;
     public Rollout rollout;
+    /** The last image build (Apps with spec.build). */
+    public Build build;
     public List<ContainerStatus> containers = new ArrayList<>();
 
     /** Where the rollout stands; kept in status so a restart of Mooring resumes it. */
@@ -33,6 +35,25 @@ public class AppStatus extends ResourceStatus {
         public String message;
         /** When the last batch completed: the next waits for update.delay. */
         public String lastBatchAt;
+    }
+
+    /** What the last build of spec.build did; its output is at GET .../apps/{name}/buildlog. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Build {
+        /** Succeeded or Failed. */
+        public String phase;
+        /** SHA-256 of the build context, Dockerfile, args and target. */
+        public String digest;
+        /** The image the containers run: {@code mooring.local/<ns>/<app>:ctx-<16 hex>}, or the pushed reference. */
+        public String image;
+        /** Where the image was pushed (spec.build.push), once the push succeeded. */
+        public String pushed;
+        /** The failing step, like {@code Step 2/3 : RUN make}. */
+        public String step;
+        public String message;
+        public String startedAt;
+        public String finishedAt;
+        public Long durationMillis;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

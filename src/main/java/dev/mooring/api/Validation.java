@@ -132,10 +132,13 @@ public final class Validation {
     }
 
     private void app(AppSpec s) {
-        if (s.image == null || s.image.isBlank()) {
-            error("spec.image", "is required");
-        } else if (!isImageReference(s.image)) {
+        if ((s.image == null || s.image.isBlank()) && s.build == null) {
+            error("spec.image", "is required (or spec.build, to build the image)");
+        } else if (s.image != null && !isImageReference(s.image)) {
             error("spec.image", "\"" + s.image + "\" is not a valid image reference (like nginx:1.27, registry:5000/team/app@sha256:...)");
+        }
+        if (s.build != null) {
+            build(s.build);
         }
         if (s.replicas != null && s.replicas < 0) {
             error("spec.replicas", "must be 0 or more, was " + s.replicas);
@@ -219,6 +222,55 @@ public final class Validation {
                 oneOf(f + ".condition", d.condition, DEPENDENCY_CONDITIONS);
                 if (d.app != null && !seen.add(d.app)) {
                     error(f + ".app", d.app + " is listed twice");
+                }
+            }
+        }
+    }
+
+    private static final Pattern BUILD_TARGET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+
+    /** spec.build: an absolute context, a Dockerfile inside it, and where to push. */
+    private void build(AppSpec.Build b) {
+        if (b.context == null || b.context.isBlank()) {
+            error("spec.build.context", "is required: the absolute path of the build context directory on Mooring's host");
+        } else if (!b.context.startsWith("/")) {
+            error("spec.build.context", "\"" + b.context + "\" must be an absolute path on Mooring's host (the compose import and the Git source resolve relative ones)");
+        } else if (java.util.Arrays.asList(b.context.split("/")).contains("..")) {
+            error("spec.build.context", "\"" + b.context + "\" may not contain '..'");
+        }
+        if (b.dockerfile != null) {
+            if (b.dockerfile.isBlank() || b.dockerfile.startsWith("/") || java.util.Arrays.asList(b.dockerfile.split("/")).contains("..")) {
+                error("spec.build.dockerfile", "\"" + b.dockerfile + "\" must be a path relative to the build context, without '..'");
+            }
+        }
+        if (b.args != null) {
+            b.args.forEach((k, v) -> {
+                if (k == null || !ENV_NAME.matcher(k).matches()) {
+                    error("spec.build.args." + k, "is not a valid build argument name");
+                }
+            });
+        }
+        if (b.target != null && !BUILD_TARGET.matcher(b.target).matches()) {
+            error("spec.build.target", "\"" + b.target + "\" is not a stage name");
+        }
+        if (b.push != null) {
+            AppSpec.Push p = b.push;
+            if (p.registry == null || !DOMAIN.matcher(p.registry).matches()) {
+                error("spec.build.push.registry", p.registry == null ? "is required, like registry.example.com or 127.0.0.1:5000"
+                        : "\"" + p.registry + "\" is not a registry host[:port]");
+            }
+            if (p.repository == null || !REPOSITORY.matcher(p.repository).matches()) {
+                error("spec.build.push.repository", p.repository == null ? "is required, like team/web"
+                        : "\"" + p.repository + "\" is not a repository name (lowercase path like team/web)");
+            }
+            dnsLabel("spec.build.push.secret", p.secret, false);
+            if (p.secret == null && (p.usernameKey != null || p.passwordKey != null)) {
+                error("spec.build.push.secret", "is required when usernameKey or passwordKey is set");
+            }
+            for (var key : new String[][]{{"usernameKey", p.usernameKey}, {"passwordKey", p.passwordKey}}) {
+                if (key[1] != null && !SECRET_KEY.matcher(key[1]).matches()) {
+                    error("spec.build.push." + key[0], "\"" + key[1] + "\" is not a Secret key");
                 }
             }
         }

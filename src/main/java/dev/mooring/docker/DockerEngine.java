@@ -297,6 +297,127 @@ public class DockerEngine {
         }
     }
 
+    /** What a build was asked to do, in engine terms. */
+    public record BuildRequest(String dockerfile, Map<String, String> args, String target, Set<String> tags, Map<String, String> labels) {
+    }
+
+    /** A build that failed: the step it failed at (like {@code Step 3/4 : RUN false}) and the engine's error. */
+    public static class BuildFailedException extends RuntimeException {
+        private final String step;
+
+        public BuildFailedException(String step, String message, Throwable cause) {
+            super(message, cause);
+            this.step = step;
+        }
+
+        /** The step that failed, or null when the build failed before any step ran. */
+        public String step() {
+            return step;
+        }
+    }
+
+    /**
+     * Builds an image from a context tar on this engine (never pulling base images) and tags it;
+     * answers the image ID. Each line of the build's output goes to {@code log}.
+     * @throws BuildFailedException when a step fails or the Dockerfile is invalid
+     */
+    public String buildImage(java.io.InputStream contextTar, BuildRequest request, Consumer<String> log) {
+        count("image.build");
+        String[] step = new String[1];
+        String[] error = new String[1];
+        var cmd = streams.buildImageCmd(contextTar).withDockerfilePath(request.dockerfile()).withPull(false)
+                .withRemove(true).withForcerm(true).withTags(request.tags()).withLabels(mine(request.labels()));
+        request.args().forEach(cmd::withBuildArg);
+        if (request.target() != null) {
+            cmd.withTarget(request.target());
+        }
+        var callback = new com.github.dockerjava.api.command.BuildImageResultCallback() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.BuildResponseItem item) {
+                if (item.getStream() != null) {
+                    for (String line : item.getStream().split("\n")) {
+                        if (line.startsWith("Step ")) {
+                            step[0] = line.strip();
+                        }
+                        if (!line.isBlank()) {
+                            log.accept(line);
+                        }
+                    }
+                }
+                if (item.isErrorIndicated()) {
+                    error[0] = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                            ? item.getErrorDetail().getMessage() : item.getError();
+                    log.accept("ERROR: " + error[0]);
+                }
+                super.onNext(item);
+            }
+        };
+        try {
+            return cmd.exec(callback).awaitImageId(30, TimeUnit.MINUTES);
+        } catch (RuntimeException e) {
+            String message = error[0] != null ? error[0] : e instanceof DockerException de ? dockerMessage(de) : rootMessage(e);
+            throw new BuildFailedException(step[0], message, e);
+        }
+    }
+
+    /** Removes every image of this instance carrying all the given labels (with all their tags); answers how many. */
+    public int removeImages(Map<String, String> labels) {
+        var images = call("image.list", () -> client.listImagesCmd().withLabelFilter(mine(labels)).exec());
+        int removed = 0;
+        for (var image : images) {
+            try {
+                call("image.remove", () -> client.removeImageCmd(image.getId()).withForce(true).exec());
+                removed++;
+            } catch (EngineException e) {
+                if (!e.notFound()) {
+                    throw e;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Gives an image another name ({@code repository:tag}). */
+    public void tagImage(String imageId, String reference) {
+        int colon = reference.lastIndexOf(':');
+        String repository = colon > reference.lastIndexOf('/') ? reference.substring(0, colon) : reference;
+        String tag = colon > reference.lastIndexOf('/') ? reference.substring(colon + 1) : "latest";
+        call("image.tag", () -> client.tagImageCmd(imageId, repository, tag).withForce(true).exec());
+    }
+
+    /** Pushes {@code repository:tag} to its registry, with credentials when given (null: anonymous). */
+    public void pushImage(String reference, String username, String password) {
+        int colon = reference.lastIndexOf(':');
+        String repository = reference.substring(0, colon);
+        String tag = reference.substring(colon + 1);
+        call("image.push", () -> {
+            var cmd = streams.pushImageCmd(repository).withTag(tag);
+            if (username != null) {
+                cmd.withAuthConfig(new com.github.dockerjava.api.model.AuthConfig().withUsername(username).withPassword(password)
+                        .withRegistryAddress(repository.substring(0, repository.indexOf('/'))));
+            }
+            String[] error = new String[1];
+            try {
+                cmd.exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.PushResponseItem>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.PushResponseItem item) {
+                        if (item.isErrorIndicated() && error[0] == null) {
+                            error[0] = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                                    ? item.getErrorDetail().getMessage() : item.getError();
+                        }
+                    }
+                }).awaitCompletion(30, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pushing " + reference, e);
+            }
+            if (error[0] != null) {
+                throw new EngineException("image.push of " + reference + " on engine " + name + ": " + error[0], 0, null);
+            }
+            return null;
+        });
+    }
+
     public void startContainer(String id) {
         try {
             call("container.start", () -> client.startContainerCmd(id).exec());

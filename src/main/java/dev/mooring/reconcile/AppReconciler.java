@@ -52,6 +52,8 @@ public class AppReconciler implements Reconciler {
     public static final String CHANGE_CAUSE = "mooring.dev/change-cause";
     static final Duration DEPENDENCY_RECHECK = Duration.ofSeconds(5);
     static final Duration READINESS_RECHECK = Duration.ofSeconds(5);
+    /** A failed build is looked at again this often (it is rebuilt only when its context changed or after mooring.builds.retry-after). */
+    static final Duration BUILD_RECHECK = Duration.ofSeconds(10);
 
     @Inject
     ResourceStore store;
@@ -67,6 +69,10 @@ public class AppReconciler implements Reconciler {
     Controller controller;
     @Inject
     SecretStore secrets;
+    @Inject
+    ImageBuilds builds;
+    @Inject
+    dev.mooring.store.BuildLogStore buildLogs;
 
     @Override
     public String kind() {
@@ -94,6 +100,10 @@ public class AppReconciler implements Reconciler {
         if (app.isDeleting()) {
             execute(key, app, engine, AppPlanner.plan(DesiredApp.gone(key.namespace(), key.name()), observed));
             revisions.deleteAll(app.getMetadata().getUid());
+            buildLogs.delete(key.namespace(), key.name());
+            if (app.getSpec() != null && app.getSpec().build != null) {
+                builds.removeImages(key, engine);
+            }
             store.removeFinalizer(key, app.getMetadata().getUid(), MooringResource.FINALIZER);
             return Result.done();
         }
@@ -122,10 +132,23 @@ public class AppReconciler implements Reconciler {
         }
         String waitingForApps = appDependencies(app);
 
-        DesiredApp desired = DesiredApp.of(app, secretDigests);
+        String image = spec.image;
+        AppStatus.Build built = null;
+        if (spec.build != null) {
+            // a pre-step, not a plan operation: the planner gets the built image's digest tag
+            ImageBuilds.Outcome b = builds.ensure(key, app, engine, secretDigests);
+            if (b.failed()) {
+                buildFailed(key, app, observed, b, now);
+                return Result.requeueAfter(BUILD_RECHECK);
+            }
+            image = b.image();
+            built = b.status();
+        }
+        DesiredApp desired = DesiredApp.of(app, secretDigests, image);
         String tagImage;
         try {
-            tagImage = images.resolve(engine, spec.image, spec.imagePullPolicy);
+            // a built image is on the engine (just checked or built): never pull it
+            tagImage = images.resolve(engine, image, spec.build != null ? "Never" : spec.imagePullPolicy);
         } catch (EngineException e) {
             fail(key, app, "ImageUnavailable", e.getMessage());
             throw e;
@@ -133,8 +156,8 @@ public class AppReconciler implements Reconciler {
         String uid = app.getMetadata().getUid();
         AppStatus previous = app.getStatus() == null ? new AppStatus() : app.getStatus();
         AppStatus.Rollout rollout = previous.rollout == null ? new AppStatus.Rollout() : previous.rollout;
-        Revision rev = revisions.ensure(uid, key.namespace(), key.name(), desired.configHash(), spec.image, tagImage,
-                ResourceCodec.toJson(spec), cause(app, previous, desired), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
+        Revision rev = revisions.ensure(uid, key.namespace(), key.name(), desired.configHash(), image, tagImage,
+                ResourceCodec.toJson(spec), cause(app, previous, desired, built), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
         DesiredApp target = desired.withImage(tagImage, rev.number(), tagImage);
 
         boolean failedHere = Objects.equals(rollout.failedRevision, rev.number())
@@ -190,6 +213,9 @@ public class AppReconciler implements Reconciler {
         decision.backoffs().forEach(b -> status.event(key, app, StatusWriter.WARNING, "BackOff", "back-off restarting " + b));
 
         AppStatus s = statusOf(app, target, observed, !decision.plan().isEmpty());
+        if (built != null) {
+            s.build = built;
+        }
         fillContainers(s, observed, target, readySince, decision.crashes(), target.lifecycle().minReadySeconds());
         s.conditions.removeIf(c -> c.type.equals("Suspended"));
         s.updateRevision = target.revision();
@@ -255,16 +281,41 @@ public class AppReconciler implements Reconciler {
         if (missing != null) {
             throw new IllegalStateException("cannot return to revision " + rev.number() + ": waiting for " + missing);
         }
-        return DesiredApp.of(copy, digests).withImage(rev.imageId(), rev.number(), tagImage);
+        // a built revision runs the image of its build (its spec names only the context)
+        String image = copy.getSpec().build != null ? rev.image() : copy.getSpec().image;
+        return DesiredApp.of(copy, digests, image).withImage(rev.imageId(), rev.number(), tagImage);
     }
 
-    private static String cause(App app, AppStatus previous, DesiredApp desired) {
+    /**
+     * The build failed: nothing is planned, so the containers of the running revision keep
+     * serving; status says which step failed and why.
+     */
+    private void buildFailed(ResourceKey key, App app, List<ObservedContainer> observed, ImageBuilds.Outcome b, Instant now) {
+        AppStatus s = baseStatus(app);
+        s.build = b.status();
+        fillContainers(s, observed, null, Map.of(), Map.of(), 1);
+        String message = "building the image failed at " + b.failure() + "; " + (observed.isEmpty() ? "nothing runs yet"
+                : "the running containers stay as they are") + " (GET .../apps/" + key.name() + "/buildlog)";
+        s.setCondition(Condition.DEGRADED, true, "BuildFailed", message, now);
+        s.setCondition(Condition.PROGRESSING, false, "BuildFailed", message, now);
+        if (observed.stream().noneMatch(ObservedContainer::isRunning)) {
+            s.setCondition(Condition.READY, false, "BuildFailed", message, now);
+        }
+        s.conditions.removeIf(c -> c.type.equals("Suspended"));
+        status.status(key, app, s);
+    }
+
+    private static String cause(App app, AppStatus previous, DesiredApp desired, AppStatus.Build built) {
         Map<String, String> annotations = app.getMetadata().getAnnotations();
         if (annotations != null && annotations.get(CHANGE_CAUSE) != null) {
             return annotations.get(CHANGE_CAUSE);
         }
+        if (built != null && previous.build != null && previous.build.digest != null && !previous.build.digest.equals(built.digest)
+                && previous.configHash != null && Objects.equals(previous.observedGeneration, app.getMetadata().getGeneration())) {
+            return "build context changed (" + desired.template().image() + ")";
+        }
         if (previous.configHash != null && previous.configHash.equals(desired.configHash())) {
-            return "image " + app.getSpec().image + " now names another image";
+            return "image " + desired.template().image() + " now names another image";
         }
         if (previous.configHash != null && Objects.equals(previous.observedGeneration, app.getMetadata().getGeneration())
                 && !SecretUse.names(app.getSpec()).isEmpty()) {

@@ -78,6 +78,15 @@ public record DesiredApp(
      *                      {@code sha256:<hex>}); they go into the config hash, the values never do
      */
     public static DesiredApp of(App app, Map<String, Map<String, String>> secretDigests) {
+        return of(app, secretDigests, app.getSpec().image);
+    }
+
+    /**
+     * @param image what the containers run: spec.image, or for an App with spec.build the image
+     *              built from it (its tag names the context digest, so the config hash changes with
+     *              the context)
+     */
+    public static DesiredApp of(App app, Map<String, Map<String, String>> secretDigests, String image) {
         AppSpec s = app.getSpec();
         String ns = app.namespace();
         List<String> env = new ArrayList<>();
@@ -136,7 +145,7 @@ public record DesiredApp(
                 : (int) Math.max(0, Quantities.duration(s.stopGracePeriod).toSeconds());
         Map<String, String> userLabels = s.labels == null ? Map.of() : new TreeMap<>(s.labels);
 
-        ContainerSpec template = new ContainerSpec(null, s.image, s.command, s.entrypoint, env, s.workingDir, s.user,
+        ContainerSpec template = new ContainerSpec(null, image, s.command, s.entrypoint, env, s.workingDir, s.user,
                 userLabels, ports, mounts, networks, health, nanoCpus, memory,
                 s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, s.stopSignal, stopSeconds, security(s),
                 secretFiles, secretEnv);
@@ -146,7 +155,7 @@ public record DesiredApp(
         return new DesiredApp(ns, app.name(), app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration(),
                 replicas, running, template, hash, stopSeconds, policy(s.update),
                 new Lifecycle(s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, !Boolean.FALSE.equals(s.restartOnUnhealthy),
-                        s.minReadySeconds == null ? 0 : s.minReadySeconds), null, 0, s.image);
+                        s.minReadySeconds == null ? 0 : s.minReadySeconds), null, 0, image);
     }
 
     /**

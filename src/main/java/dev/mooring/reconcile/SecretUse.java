@@ -5,6 +5,7 @@ import dev.mooring.api.Secret;
 import dev.mooring.store.ResourceStore;
 
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,6 +33,9 @@ final class SecretUse {
         if (s.env != null) {
             s.env.stream().filter(e -> e != null && e.valueFrom != null && e.valueFrom.secretKeyRef != null)
                     .map(e -> e.valueFrom.secretKeyRef.name).filter(Objects::nonNull).forEach(names::add);
+        }
+        if (s.build != null && s.build.push != null && s.build.push.secret != null) {
+            names.add(s.build.push.secret);
         }
         return names;
     }
@@ -74,6 +78,17 @@ final class SecretUse {
                     Map<String, String> d = digests.get(e.valueFrom.secretKeyRef.name);
                     if (d != null && !d.containsKey(e.valueFrom.secretKeyRef.key)) {
                         waiting.add("Secret " + e.valueFrom.secretKeyRef.name + " (has no key " + e.valueFrom.secretKeyRef.key + ")");
+                    }
+                }
+            }
+        }
+        if (spec.build != null && spec.build.push != null && spec.build.push.secret != null) {
+            AppSpec.Push p = spec.build.push;
+            Map<String, String> d = digests.get(p.secret);
+            if (d != null) {
+                for (String k : List.of(p.usernameKey(), p.passwordKey())) {
+                    if (!d.containsKey(k)) {
+                        waiting.add("Secret " + p.secret + " (has no key " + k + " for spec.build.push)");
                     }
                 }
             }

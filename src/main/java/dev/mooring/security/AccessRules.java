@@ -102,6 +102,10 @@ public final class AccessRules {
                 return Rule.role(Role.deployer, s.get(1), "confirm the prune of gitrepositories");
             }
         }
+        if (s.size() == 3 && s.get(0).equals("namespaces") && s.get(2).equals("compose")) {
+            // a deployer may import; the resource method also checks each resource's own plural (Secrets: admin)
+            return Rule.role(Role.deployer, s.get(1), "import compose projects");
+        }
         if (s.size() >= 3 && s.get(0).equals("namespaces")) {
             String plural = s.get(2);
             return Rule.role(needed(plural, write), s.get(1), (write ? "write " : "read ") + plural);
@@ -123,6 +127,9 @@ public final class AccessRules {
         }
         if (s.get(0).equals("tokens")) {
             return new Target(verb(method, s.size() > 1), "Token", null, s.size() > 1 ? s.get(1) : null);
+        }
+        if (s.get(0).equals("namespaces") && s.size() == 3 && s.get(2).equals("compose")) {
+            return new Target("import", "compose", s.get(1), null);
         }
         if (s.get(0).equals("namespaces") && s.size() >= 3) {
             String kind = kindName(s.get(2));

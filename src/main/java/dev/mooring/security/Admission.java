@@ -40,6 +40,9 @@ public class Admission {
     private Map<String, Level> levels;
     private Map<String, Boolean> audit;
     private List<String> allowedHostPaths;
+    private List<String> allowedBuildContexts;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mooring.data-dir", defaultValue = "./data")
+    String dataDir;
 
     /** The violations of one resource that audit mode let through. */
     public record Finding(MooringResource<?, ?> resource, Level level, List<FieldError> violations) {
@@ -61,8 +64,19 @@ public class Admission {
                 throw new IllegalArgumentException("mooring.admission.allowed-host-paths: \"" + p + "\" is not an absolute path");
             }
         }
-        LOG.debugf("admission: default %s (%s), namespaces %s, modes %s, allowed host paths %s",
-                defaultLevel, defaultAudit ? "audit" : "enforce", levels, audit, allowedHostPaths);
+        List<String> contexts = new ArrayList<>();
+        contexts.add(java.nio.file.Path.of(dataDir, "projects").toAbsolutePath().normalize().toString());
+        for (String p : config.allowedBuildContexts().orElse(List.of())) {
+            if (!p.trim().isEmpty()) {
+                if (!p.trim().startsWith("/")) {
+                    throw new IllegalArgumentException("mooring.admission.allowed-build-contexts: \"" + p + "\" is not an absolute path");
+                }
+                contexts.add(p.trim());
+            }
+        }
+        allowedBuildContexts = List.copyOf(contexts);
+        LOG.debugf("admission: default %s (%s), namespaces %s, modes %s, allowed host paths %s, build contexts %s",
+                defaultLevel, defaultAudit ? "audit" : "enforce", levels, audit, allowedHostPaths, allowedBuildContexts);
     }
 
     public Level level(String namespace) {
@@ -86,7 +100,7 @@ public class Admission {
                 continue;
             }
             Level level = level(app.namespace());
-            List<FieldError> v = AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths);
+            List<FieldError> v = AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths, allowedBuildContexts);
             if (v.isEmpty()) {
                 continue;
             }

@@ -26,4 +26,11 @@ public interface AdmissionConfig {
 
     /** Host path prefixes that baseline lets Apps bind-mount (never the Docker socket). */
     Optional<List<String>> allowedHostPaths();
+
+    /**
+     * Directory prefixes on Mooring's host that baseline lets Apps build from (spec.build.context),
+     * besides {@code ${mooring.data-dir}/projects}, where compose imports unpack. A build context is
+     * read by Mooring itself, so an unrestricted one could copy any file Mooring can read into an image.
+     */
+    Optional<List<String>> allowedBuildContexts();
 }

@@ -35,13 +35,30 @@ public final class AdmissionPolicy {
     private AdmissionPolicy() {
     }
 
-    /** Every rule of the level the spec breaks; empty when it is admitted. */
+    /** Every rule of the level the spec breaks; empty when it is admitted. No build context is allowed. */
     public static List<FieldError> violations(AppSpec s, Level level, List<String> allowedHostPaths) {
+        return violations(s, level, allowedHostPaths, List.of());
+    }
+
+    /**
+     * Every rule of the level the spec breaks; empty when it is admitted.
+     * @param allowedBuildContexts directories Apps may build from (spec.build.context), below
+     *                             privileged: Mooring reads the context itself, so any other
+     *                             directory could carry Mooring's own files (its key, its database) into an image
+     */
+    public static List<FieldError> violations(AppSpec s, Level level, List<String> allowedHostPaths, List<String> allowedBuildContexts) {
         List<FieldError> out = new ArrayList<>();
         if (level == Level.privileged) {
             return out;
         }
         String b = "baseline forbids ";
+        if (s.build != null && s.build.context != null) {
+            Path c = normalize(s.build.context);
+            if (c == null || allowedBuildContexts.stream().map(AdmissionPolicy::normalize).noneMatch(a -> a != null && c.startsWith(a))) {
+                out.add(new FieldError("spec.build.context", b + "building from " + s.build.context + ": allowed are only directories under "
+                        + String.join(", ", allowedBuildContexts) + " (compose imports, mooring.admission.allowed-build-contexts)"));
+            }
+        }
         if (Boolean.TRUE.equals(s.privileged)) {
             out.add(new FieldError("spec.privileged", b + "privileged containers"));
         }

@@ -36,6 +36,15 @@ class AccessRulesTest {
     }
 
     @Test
+    void aComposeImportNeedsDeployerInTheNamespaceAndIsAuditedAsAnImport() {
+        assertThat(rule("POST", "/api/v1alpha1/namespaces/shop/compose"))
+                .isEqualTo(new Rule(Access.ROLE, Role.deployer, "shop", "import compose projects"));
+        assertThat(AccessRules.target("POST", "/api/v1alpha1/namespaces/shop/compose"))
+                .isEqualTo(new AccessRules.Target("import", "compose", "shop", null));
+        assertThat(rule("GET", "/api/v1alpha1/namespaces/shop/apps/web/buildlog")).isEqualTo(new Rule(Access.ROLE, Role.viewer, "shop", "read apps"));
+    }
+
+    @Test
     void secretsNeedAdminWhateverTheVerbOrSpelling() {
         assertThat(rule("GET", "/api/v1alpha1/namespaces/shop/secrets/db").role()).isEqualTo(Role.admin);
         assertThat(rule("GET", "/api/v1alpha1/namespaces/shop/secrets").role()).isEqualTo(Role.admin);

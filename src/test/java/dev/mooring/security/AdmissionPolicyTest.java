@@ -110,4 +110,19 @@ class AdmissionPolicyTest {
         c.accept(s);
         return s;
     }
+
+    @Test
+    void belowPrivilegedAppsBuildOnlyFromAllowedDirectories() {
+        AppSpec s = new AppSpec();
+        s.build = new AppSpec.Build();
+        s.build.context = "/srv/builds/web/../../../etc";
+        List<String> allowed = List.of("/srv/builds");
+        assertThat(AdmissionPolicy.violations(s, Level.baseline, List.of(), allowed)).extracting(FieldError::field).containsExactly("spec.build.context");
+        s.build.context = "/srv/builds/web";
+        assertThat(AdmissionPolicy.violations(s, Level.baseline, List.of(), allowed)).isEmpty();
+        s.build.context = "/srv/buildsX/web";
+        assertThat(AdmissionPolicy.violations(s, Level.restricted, List.of(), allowed)).extracting(FieldError::field).contains("spec.build.context");
+        s.build.context = "/";
+        assertThat(AdmissionPolicy.violations(s, Level.privileged, List.of(), allowed)).isEmpty();
+    }
 }

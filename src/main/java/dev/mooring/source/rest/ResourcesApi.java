@@ -5,7 +5,6 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.control.ResourceKey;
-import dev.mooring.security.Access;
 import dev.mooring.security.Admission;
 import dev.mooring.security.AuditTrail;
 import dev.mooring.store.EventStore;
@@ -49,11 +48,11 @@ public class ResourcesApi {
     @Inject
     EventStore events;
     @Inject
-    Access access;
-    @Inject
     Admission admission;
     @Inject
     AuditTrail audit;
+    @Inject
+    ResourceWriter writer;
 
     @GET
     @Path("/{plural}")
@@ -80,7 +79,7 @@ public class ResourcesApi {
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, null);
-        checkDependencyCycles(List.of(r));
+        writer.checkDependencyCycles(List.of(r));
         List<Admission.Finding> findings = admission.admit(List.of(r));
         MooringResource<?, ?> created = store.create(r);
         audit.wrote("create", created, null, "created");
@@ -104,7 +103,7 @@ public class ResourcesApi {
                                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, name);
-        checkDependencyCycles(List.of(r));
+        writer.checkDependencyCycles(List.of(r));
         List<Admission.Finding> findings = admission.admit(List.of(r));
         ResourceStore.Written w = r.getMetadata().getResourceVersion() != null
                 ? store.replace(r) // the client asked for optimistic concurrency: a conflict is its to resolve
@@ -151,26 +150,7 @@ public class ResourcesApi {
     public Map<String, Object> apply(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
                                      @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         List<MooringResource<?, ?>> resources = ResourceParser.parse(body, ResourceParser.isYaml(contentType), "default");
-        access.requireWrite(resources);
-        checkDependencyCycles(resources);
-        List<Admission.Finding> findings = admission.admit(resources);
-        List<ResourceStore.Written> written = retryOnConflict(() -> store.apply(resources, dryRun));
-        for (ResourceStore.Written w : written) {
-            audit.wrote("apply", w.resource(), w.previousResourceVersion(), w.outcome().name() + (dryRun ? " (dry run, nothing stored)" : ""));
-        }
-        if (!dryRun) {
-            admission.record(findings, written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
-        }
-        List<Map<String, Object>> results = written.stream().map(w -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", w.resource().getKind());
-            m.put("namespace", w.resource().namespace());
-            m.put("name", w.resource().name());
-            m.put("result", w.outcome().name());
-            m.put("generation", w.resource().getMetadata().getGeneration());
-            m.put("resourceVersion", w.resource().getMetadata().getResourceVersion());
-            return m;
-        }).toList();
+        List<Map<String, Object>> results = writer.apply(resources, dryRun, "apply");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dryRun", dryRun);
         out.put("results", results);
@@ -178,41 +158,6 @@ public class ResourcesApi {
     }
 
     // ---- helpers -----------------------------------------------------------------------
-
-    /**
-     * Refuses a write that would make Apps depend on each other in a circle: the request's Apps
-     * over the stored ones of the same namespaces.
-     */
-    private void checkDependencyCycles(List<MooringResource<?, ?>> incoming) {
-        Map<String, Map<String, List<String>>> byNamespace = new LinkedHashMap<>();
-        for (MooringResource<?, ?> r : incoming) {
-            if (r instanceof dev.mooring.api.App app && !byNamespace.containsKey(app.namespace())) {
-                Map<String, List<String>> edges = new LinkedHashMap<>();
-                for (dev.mooring.api.App stored : store.list(dev.mooring.api.App.class, app.namespace())) {
-                    edges.put(stored.name(), deps(stored));
-                }
-                byNamespace.put(app.namespace(), edges);
-            }
-        }
-        for (MooringResource<?, ?> r : incoming) {
-            if (r instanceof dev.mooring.api.App app) {
-                byNamespace.get(app.namespace()).put(app.name(), deps(app));
-            }
-        }
-        for (var e : byNamespace.entrySet()) {
-            String cycle = dev.mooring.api.Validation.dependencyCycle(e.getValue());
-            if (cycle != null) {
-                String first = cycle.substring(0, cycle.indexOf(' '));
-                throw ApiException.invalid(List.of(new ApiException.FieldError("spec.dependsOn",
-                        "Apps in namespace " + e.getKey() + " depend on each other in a cycle: " + cycle, "App " + e.getKey() + "/" + first)));
-            }
-        }
-    }
-
-    private static List<String> deps(dev.mooring.api.App app) {
-        return app.getSpec() == null || app.getSpec().dependsOn == null ? List.of()
-                : app.getSpec().dependsOn.stream().map(d -> d.app).filter(java.util.Objects::nonNull).toList();
-    }
 
     private static Kind kind(String plural) {
         return Kind.byPlural(plural).orElseThrow(() -> new ApiException(404, "Not Found",

@@ -1,0 +1,120 @@
+package dev.mooring.source.rest;
+
+import dev.mooring.api.ApiException;
+import dev.mooring.api.MooringResource;
+import dev.mooring.api.Validation;
+import dev.mooring.source.compose.ComposeTranslator;
+import dev.mooring.source.compose.ProjectArchive;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Imports a docker-compose project into a namespace: the file alone ({@code application/yaml}) or
+ * the project directory as a tar ({@code application/x-tar}, gzipped or not), unpacked under
+ * {@code ${mooring.data-dir}/projects/<ns>/<digest>/} so build contexts and relative bind mounts
+ * resolve there. The resources go through the same write path as POST /apply.
+ */
+@Path("/api/v1alpha1")
+@Tag(name = "resources")
+public class ComposeApi {
+    static final String TAR = "application/x-tar";
+
+    @Inject
+    ResourceWriter writer;
+
+    @ConfigProperty(name = "mooring.data-dir", defaultValue = "./data")
+    String dataDir;
+    /** The most bytes a project may unpack to (a gzipped tar may be much smaller than that). */
+    @ConfigProperty(name = "mooring.compose.max-project-size", defaultValue = "256Mi")
+    String maxProjectSize;
+    @ConfigProperty(name = "mooring.compose.max-project-entries", defaultValue = "10000")
+    int maxEntries;
+
+    @POST
+    @Path("/namespaces/{ns}/compose")
+    @Consumes({ResourcesApi.YAML, "application/x-yaml", "text/yaml", TAR, "application/gzip", "application/x-gtar", "application/x-gzip"})
+    @Produces({MediaType.APPLICATION_JSON, ResourcesApi.YAML})
+    @Operation(summary = "Import a docker-compose file or project (tar) as Mooring resources")
+    public Response importCompose(@PathParam("ns") String ns, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+                                  @QueryParam("format") @DefaultValue("json") String format,
+                                  @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        if (!format.equals("json") && !format.equals("yaml")) {
+            throw ApiException.invalid(List.of(new ApiException.FieldError("format", "\"" + format + "\" is not json or yaml")));
+        }
+        if (ns.length() > 63 || !Validation.DNS1123_LABEL.matcher(ns).matches()) {
+            throw ApiException.invalid(List.of(new ApiException.FieldError("metadata.namespace", "\"" + ns + "\" is not a DNS-1123 label")));
+        }
+        if (body == null || body.length == 0) {
+            throw ApiException.badRequest("the body is empty; send a compose file (application/yaml) or a project (application/x-tar)");
+        }
+        boolean yaml = ResourceParser.isYaml(contentType) && !ProjectArchive.isGzip(body);
+        ProjectArchive.Project project = yaml ? null : ProjectArchive.unpack(body,
+                java.nio.file.Path.of(dataDir, "projects", ns).toAbsolutePath(), dev.mooring.api.Quantities.bytes(maxProjectSize), maxEntries);
+        try {
+            ComposeTranslator.Translation t = ComposeTranslator.translate(ns, yaml ? body : project.compose(), project == null ? null : project.dir());
+            ResourceWriter.validate(t.resources());
+            List<Map<String, Object>> results = writer.apply(t.resources(), dryRun, "import");
+            if (dryRun && project != null) {
+                project.discardIfCreated(); // nothing of a dry run stays; a real import unpacks to the same place
+            }
+            return format.equals("yaml") ? Response.ok(yaml(t, results, dryRun), ResourcesApi.YAML).build()
+                    : Response.ok(json(t, results, dryRun, project), MediaType.APPLICATION_JSON).build();
+        } catch (RuntimeException e) {
+            if (project != null) {
+                project.discardIfCreated();
+            }
+            throw e;
+        }
+    }
+
+    private static Map<String, Object> json(ComposeTranslator.Translation t, List<Map<String, Object>> results, boolean dryRun,
+                                            ProjectArchive.Project project) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("dryRun", dryRun);
+        if (project != null) {
+            out.put("project", Map.of("directory", project.dir().toString(), "composeFile", project.composeFile(),
+                    "digest", "sha256:" + project.digest()));
+        }
+        out.put("results", results);
+        out.put("warnings", t.warnings().stream().map(w -> Map.of("path", w.path(), "message", w.message())).toList());
+        out.put("resources", t.resources());
+        return out;
+    }
+
+    /** Mooring YAML, one document per resource; warnings and results as comments. Secret values are never echoed. */
+    private static String yaml(ComposeTranslator.Translation t, List<Map<String, Object>> results, boolean dryRun) {
+        StringBuilder sb = new StringBuilder("# translated from docker-compose by Mooring").append(dryRun ? " (dry run: nothing stored)" : "").append('\n');
+        for (ComposeTranslator.Warning w : t.warnings()) {
+            sb.append("# warning: ").append(w.path()).append(": ").append(w.message().replace('\n', ' ')).append('\n');
+        }
+        for (Map<String, Object> r : results) {
+            sb.append("# ").append(r.get("kind")).append(' ').append(r.get("namespace")).append('/').append(r.get("name"))
+                    .append(": ").append(r.get("result")).append('\n');
+        }
+        for (MooringResource<?, ?> r : t.resources()) {
+            String doc = ResourcesApi.toYaml(r);
+            sb.append(doc.startsWith("---") ? "" : "---\n").append(doc);
+            if (r instanceof dev.mooring.api.Secret) {
+                sb.append("# the values of Secret ").append(r.name()).append(" are not shown; they came from the project's files\n");
+            }
+        }
+        return sb.toString();
+    }
+}

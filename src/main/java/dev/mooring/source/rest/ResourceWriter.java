@@ -1,0 +1,107 @@
+package dev.mooring.source.rest;
+
+import dev.mooring.api.ApiException;
+import dev.mooring.api.App;
+import dev.mooring.api.MooringResource;
+import dev.mooring.api.Validation;
+import dev.mooring.security.Access;
+import dev.mooring.security.Admission;
+import dev.mooring.security.AuditTrail;
+import dev.mooring.store.ResourceStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one write path of many resources at once, shared by POST /apply and the compose import:
+ * each resource writable by the caller in its namespace (AccessRules' roles), no dependency
+ * cycle among Apps, Admission, then one all-or-nothing store apply, each change audited.
+ * Resources arrive parsed and validated ({@link ResourceParser}, or {@link #validate} for
+ * resources made by a translator).
+ */
+@ApplicationScoped
+public class ResourceWriter {
+    @Inject
+    ResourceStore store;
+    @Inject
+    Access access;
+    @Inject
+    Admission admission;
+    @Inject
+    AuditTrail audit;
+
+    /** The per-resource answer of an apply: kind, namespace, name, result (created, configured, unchanged), generation, resourceVersion. */
+    public List<Map<String, Object>> apply(List<MooringResource<?, ?>> resources, boolean dryRun, String verb) {
+        access.requireWrite(resources);
+        checkDependencyCycles(resources);
+        List<Admission.Finding> findings = admission.admit(resources);
+        List<ResourceStore.Written> written = ResourcesApi.retryOnConflict(() -> store.apply(resources, dryRun));
+        for (ResourceStore.Written w : written) {
+            audit.wrote(verb, w.resource(), w.previousResourceVersion(), w.outcome().name() + (dryRun ? " (dry run, nothing stored)" : ""));
+        }
+        if (!dryRun) {
+            admission.record(findings, written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
+        }
+        return written.stream().map(w -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", w.resource().getKind());
+            m.put("namespace", w.resource().namespace());
+            m.put("name", w.resource().name());
+            m.put("result", w.outcome().name());
+            m.put("generation", w.resource().getMetadata().getGeneration());
+            m.put("resourceVersion", w.resource().getMetadata().getResourceVersion());
+            return m;
+        }).toList();
+    }
+
+    /** Validation of resources that were not parsed from a request body: a 422 naming each field and its resource. */
+    public static void validate(List<MooringResource<?, ?>> resources) {
+        List<ApiException.FieldError> errors = new java.util.ArrayList<>();
+        for (MooringResource<?, ?> r : resources) {
+            String id = r.getKind() + " " + r.namespace() + "/" + r.name();
+            Validation.validate(r).forEach(e -> errors.add(e.of(id)));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+
+    /**
+     * Refuses a write that would make Apps depend on each other in a circle: the request's Apps
+     * over the stored ones of the same namespaces.
+     */
+    public void checkDependencyCycles(List<MooringResource<?, ?>> incoming) {
+        Map<String, Map<String, List<String>>> byNamespace = new LinkedHashMap<>();
+        for (MooringResource<?, ?> r : incoming) {
+            if (r instanceof App app && !byNamespace.containsKey(app.namespace())) {
+                Map<String, List<String>> edges = new LinkedHashMap<>();
+                for (App stored : store.list(App.class, app.namespace())) {
+                    edges.put(stored.name(), deps(stored));
+                }
+                byNamespace.put(app.namespace(), edges);
+            }
+        }
+        for (MooringResource<?, ?> r : incoming) {
+            if (r instanceof App app) {
+                byNamespace.get(app.namespace()).put(app.name(), deps(app));
+            }
+        }
+        for (var e : byNamespace.entrySet()) {
+            String cycle = Validation.dependencyCycle(e.getValue());
+            if (cycle != null) {
+                String first = cycle.substring(0, cycle.indexOf(' '));
+                throw ApiException.invalid(List.of(new ApiException.FieldError("spec.dependsOn",
+                        "Apps in namespace " + e.getKey() + " depend on each other in a cycle: " + cycle, "App " + e.getKey() + "/" + first)));
+            }
+        }
+    }
+
+    private static List<String> deps(App app) {
+        return app.getSpec() == null || app.getSpec().dependsOn == null ? List.of()
+                : app.getSpec().dependsOn.stream().map(d -> d.app).filter(Objects::nonNull).toList();
+    }
+}
