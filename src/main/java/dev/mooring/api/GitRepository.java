@@ -1,6 +1,9 @@
 package dev.mooring.api;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
@@ -10,6 +13,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
  */
 @Group(MooringResource.GROUP)
 @Version(MooringResource.VERSION)
+@ShortNames("mgit")
+@Categories("mooring")
+@AdditionalPrinterColumn(name = "URL", jsonPath = ".spec.url", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Commit", jsonPath = ".status.lastSyncedCommit", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", priority = 0)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class GitRepository extends MooringResource<GitRepositorySpec, GitRepositoryStatus> {
     /** Annotation the confirm endpoint sets: the commit whose prune a person has approved. */
     public static final String PRUNE_CONFIRMED = "mooring.dev/prune-confirmed-commit";

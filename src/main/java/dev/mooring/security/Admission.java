@@ -41,6 +41,7 @@ public class Admission {
     private Map<String, Boolean> audit;
     private List<String> allowedHostPaths;
     private List<String> allowedBuildContexts;
+    private java.nio.file.Path projectRoot;
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mooring.data-dir", defaultValue = "./data")
     String dataDir;
 
@@ -65,7 +66,7 @@ public class Admission {
             }
         }
         List<String> contexts = new ArrayList<>();
-        contexts.add(java.nio.file.Path.of(dataDir, "projects").toAbsolutePath().normalize().toString());
+        projectRoot = java.nio.file.Path.of(dataDir).toAbsolutePath().normalize();
         for (String p : config.allowedBuildContexts().orElse(List.of())) {
             if (!p.trim().isEmpty()) {
                 if (!p.trim().startsWith("/")) {
@@ -77,6 +78,19 @@ public class Admission {
         allowedBuildContexts = List.copyOf(contexts);
         LOG.debugf("admission: default %s (%s), namespaces %s, modes %s, allowed host paths %s, build contexts %s",
                 defaultLevel, defaultAudit ? "audit" : "enforce", levels, audit, allowedHostPaths, allowedBuildContexts);
+    }
+
+    /**
+     * Where an App of this namespace may build from below privileged: its own namespace's compose
+     * imports ({@code data-dir/projects/<ns>}) and Git checkouts ({@code data-dir/git/<ns>}), never
+     * another namespace's, plus mooring.admission.allowed-build-contexts.
+     */
+    List<String> buildContexts(String namespace) {
+        List<String> out = new ArrayList<>();
+        out.add(projectRoot.resolve("projects").resolve(namespace).toString());
+        out.add(projectRoot.resolve("git").resolve(namespace).toString());
+        out.addAll(allowedBuildContexts);
+        return out;
     }
 
     public Level level(String namespace) {
@@ -100,7 +114,7 @@ public class Admission {
                 continue;
             }
             Level level = level(app.namespace());
-            List<FieldError> v = AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths, allowedBuildContexts);
+            List<FieldError> v = AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths, buildContexts(app.namespace()));
             if (v.isEmpty()) {
                 continue;
             }

@@ -29,7 +29,8 @@ public interface AdmissionConfig {
 
     /**
      * Directory prefixes on Mooring's host that baseline lets Apps build from (spec.build.context),
-     * besides {@code ${mooring.data-dir}/projects}, where compose imports unpack. A build context is
+     * besides {@code ${mooring.data-dir}/projects/<namespace>}, where compose imports unpack, and
+     * {@code ${mooring.data-dir}/git/<namespace>}, where GitRepositories check out. A build context is
      * read by Mooring itself, so an unrestricted one could copy any file Mooring can read into an image.
      */
     Optional<List<String>> allowedBuildContexts();

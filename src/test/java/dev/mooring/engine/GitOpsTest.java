@@ -92,6 +92,50 @@ class GitOpsTest {
     }
 
     @Test
+    void aComposeFileInGitBuildsInTheCheckoutAndACommitToTheContextRollsOut() throws Exception {
+        int port = DockerCli.freePort();
+        String compose = """
+                services:
+                  site:
+                    build: ./site
+                    ports: ["127.0.0.1:%d:8080"]
+                    stop_grace_period: 1s
+                """.formatted(port);
+        String dockerfile = """
+                FROM %s
+                COPY index.html /www/index.html
+                CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
+                """.formatted(DockerCli.IMAGE);
+        String a = git.commit("site v1", Map.of("deploy/docker-compose.yml", compose,
+                "deploy/site/Dockerfile", dockerfile, "deploy/site/index.html", "v1 from git\n"));
+        createRepository("site", git.url(), "path: deploy\ninterval: 1h");
+        awaitSynced("site", a);
+        JsonPath app = Api.awaitReady(ns, "site", CONVERGE);
+        String firstImage = app.getString("status.build.image");
+        assertThat(firstImage).startsWith("mooring.local/" + ns + "/site:ctx-");
+        assertThat(app.getString("spec.build.context")).contains("/git/" + ns + "/site/" + a);
+
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI page = java.net.URI.create("http://127.0.0.1:" + port + "/index.html");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(
+                http.send(java.net.http.HttpRequest.newBuilder(page).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("v1 from git\n"));
+
+        // A commit that changes only the build context: a new image, rolled out; the webhook-less
+        // repository (interval 1h) syncs because its spec changed (a new interval).
+        String b = git.commit("site v2", Map.of("deploy/site/index.html", "v2 from git\n"));
+        Response put = Api.givenYaml().body(repository("site", git.url(), "path: deploy\ninterval: 59m"))
+                .put(Api.BASE + "/namespaces/" + ns + "/gitrepositories/site");
+        assertThat(put.statusCode()).as(put.asString()).isEqualTo(200);
+        awaitSynced("site", b);
+        Awaitility.await().atMost(CONVERGE).ignoreExceptions().untilAsserted(() -> assertThat(
+                http.send(java.net.http.HttpRequest.newBuilder(page).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("v2 from git\n"));
+        String secondImage = Api.get(ns, "apps", "site").jsonPath().getString("status.build.image");
+        assertThat(secondImage).startsWith("mooring.local/" + ns + "/site:ctx-").isNotEqualTo(firstImage);
+    }
+
+    @Test
     void removedManifestIsKeptWithPruneOffAndDeletedWithPruneOn() {
         String a = git.commit("two apps", Map.of(
                 "keep.yaml", app("keep", 0, DockerCli.IMAGE, ""),

@@ -77,7 +77,8 @@ public class GitSync {
     }
 
     GitCheckouts checkouts(String namespace, String name) {
-        return new GitCheckouts(dataDir, namespace, name);
+        // absolute: build contexts that compose files in the checkout name are stored as absolute paths
+        return new GitCheckouts(dataDir.toAbsolutePath().normalize(), namespace, name);
     }
 
     /** Runs one sync and records its outcome in {@code s} (written by the caller) and as an event. */
