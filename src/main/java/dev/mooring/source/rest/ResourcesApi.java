@@ -5,6 +5,8 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.control.ResourceKey;
+import dev.mooring.reconcile.PlanPreview;
+import dev.mooring.reconcile.ResourcePlan;
 import dev.mooring.security.Access;
 import dev.mooring.security.Admission;
 import dev.mooring.security.AuditTrail;
@@ -54,6 +56,8 @@ public class ResourcesApi {
     Admission admission;
     @Inject
     AuditTrail audit;
+    @Inject
+    PlanPreview plans;
 
     @GET
     @Path("/{plural}")
@@ -171,6 +175,13 @@ public class ResourcesApi {
             m.put("resourceVersion", w.resource().getMetadata().getResourceVersion());
             return m;
         }).toList();
+        if (dryRun) {
+            // what each resource would make the loop do on the engine, computed against the live engine
+            List<ResourcePlan> plans = this.plans.preview(written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
+            for (int i = 0; i < results.size(); i++) {
+                results.get(i).put("plan", plans.get(i));
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dryRun", dryRun);
         out.put("results", results);
