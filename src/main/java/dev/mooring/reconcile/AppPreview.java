@@ -54,8 +54,11 @@ public final class AppPreview {
         return new Outcome(sim.changes(liveTemplates), sim.notes);
     }
 
-    /** An operation of the simulation, with the pass it happened in and what it waited for before. */
-    private record Step(int step, Operation op, String waitsFor) {
+    /**
+     * An operation of the simulation, with the pass it happened in, what it waited for before, and
+     * the replica number and name of the container it acts on (as it was before the operation).
+     */
+    private record Step(int step, Operation op, String waitsFor, int replica, String subject) {
     }
 
     private static final class Simulation {
@@ -105,7 +108,9 @@ public final class AppPreview {
                     String waitsFor = waited.isEmpty() ? null : String.join(", then ", waited);
                     waited.clear();
                     for (Operation op : d.plan().operations()) {
-                        steps.add(new Step(step, op, waitsFor));
+                        ObservedContainer subject = op instanceof Operation.CreateContainer ? null : find(ref(op)).orElse(null);
+                        int replica = subject != null ? subject.replica() : replicaOf(op);
+                        steps.add(new Step(step, op, waitsFor, replica, subject != null ? subject.name() : name(op)));
                         apply(op);
                     }
                     if (d.pendingReplicas() > 0 || d.inFlight() > 0) {
@@ -248,20 +253,13 @@ public final class AppPreview {
             Map<String, String> nameOf = new HashMap<>();
             Map<String, ObservedContainer> touched = new HashMap<>();
             for (Step s : steps) {
-                ObservedContainer existing = existing(s.op());
-                String key;
-                if (s.op() instanceof Operation.CreateContainer c) {
-                    key = c.spec().labels().getOrDefault(Labels.REPLICA, c.spec().name());
-                } else if (existing != null && existing.replica() >= 1 && existing.replica() <= target.replicas()) {
-                    key = Integer.toString(existing.replica());
-                } else {
-                    key = existing != null ? existing.name() : name(s.op());
-                }
+                boolean inRange = s.replica() >= 1 && s.replica() <= target.replicas();
+                String key = inRange ? Integer.toString(s.replica()) : s.subject();
                 groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-                nameOf.putIfAbsent(key, key.matches("\\d+")
-                        ? DockerNames.container(target.namespace(), target.name(), Integer.parseInt(key)) : key);
-                if (existing != null) {
-                    touched.putIfAbsent(key, existing);
+                nameOf.putIfAbsent(key, inRange ? DockerNames.container(target.namespace(), target.name(), s.replica()) : key);
+                ObservedContainer existing = existing(s.op());
+                if (existing != null && !touched.containsKey(key) && s.op() instanceof Operation.RemoveContainer) {
+                    touched.put(key, existing);
                 }
             }
             List<Change> out = new ArrayList<>();
@@ -331,11 +329,26 @@ public final class AppPreview {
 
         /** The real container an operation acts on, or null for a container the plan creates. */
         private ObservedContainer existing(Operation op) {
-            String ref = op instanceof Operation.StartContainer s ? s.ref()
+            String ref = ref(op);
+            return ref == null ? null : initial.get(ref);
+        }
+
+        private static String ref(Operation op) {
+            return op instanceof Operation.StartContainer s ? s.ref()
                     : op instanceof Operation.StopContainer s ? s.ref()
                     : op instanceof Operation.RemoveContainer r ? r.ref()
                     : op instanceof Operation.RenameContainer r ? r.ref() : null;
-            return ref == null ? null : initial.get(ref);
+        }
+
+        private static int replicaOf(Operation op) {
+            if (op instanceof Operation.CreateContainer c) {
+                try {
+                    return Integer.parseInt(c.spec().labels().getOrDefault(Labels.REPLICA, "0"));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+            return 0;
         }
 
         private static String name(Operation op) {
