@@ -135,6 +135,13 @@ public final class AppPreview {
                     waited.add(why);
                 }
                 now = now.plus(d.requeueAfter());
+                if (d.inFlight() > 0 && d.backoffs().isEmpty()) {
+                    // nothing happens until a watched replica has been ready for update.monitor: skip the passes between
+                    Instant settles = firstSettling(observed);
+                    if (settles != null && settles.isAfter(now)) {
+                        now = settles;
+                    }
+                }
             }
             notes.add("the plan was cut after " + MAX_PASSES + " reconcile passes");
         }
@@ -159,6 +166,13 @@ public final class AppPreview {
                 return seconds(target.update().delay()) + " (update.delay)";
             }
             return "back-off: " + String.join("; ", d.backoffs());
+        }
+
+        /** When the first replica being watched will have been ready for update.monitor, or null. */
+        private Instant firstSettling(List<ObservedContainer> observed) {
+            Duration monitor = target.update().monitor();
+            return observed.stream().map(c -> readySince.get(c.id())).filter(java.util.Objects::nonNull)
+                    .map(t -> t.plus(monitor)).filter(t -> t.isAfter(now)).min(Instant::compareTo).orElse(null);
         }
 
         private static String seconds(Duration d) {

@@ -18,8 +18,8 @@ import java.util.TreeSet;
  * Paths follow the template's fields: {@code image}, {@code command}, {@code ports[0].hostPort},
  * {@code mounts[1].source}, {@code labels.team}, {@code healthcheck.retries}, {@code memoryBytes}.
  * Environment variables are keyed by name ({@code env.FOO}), whether their value is plain or from
- * a Secret; a Secret's value shows as {@code secret db/password sha256:…}, its digest, never the
- * value (the template holds only digests in the first place).
+ * a Secret. A Secret's value never shows (the template holds only digests in the first place), nor
+ * its digest: {@code env.DB_PASSWORD: "secret db/password (value before)" -> "secret db/password (value now)"}.
  */
 public final class ConfigDiff {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -107,9 +107,23 @@ public final class ConfigDiff {
         }
         if (live == null || !live.equals(desired)) {
             // scalars, and lists of scalars (command, entrypoint, capAdd) as a whole
-            out.add(new ResourcePlan.FieldChange(path, plain(live), plain(desired)));
+            out.add(new ResourcePlan.FieldChange(path, conceal(plain(live), "value before"), conceal(plain(desired), "value now")));
         }
     }
+
+    /**
+     * A Secret's digest says which value it is to anyone who can guess the value (and Secrets are
+     * for admins only, plans for viewers too), so a plan shows that a value changed, never which:
+     * {@code secret db/password (value before)} -> {@code secret db/password (value now)}.
+     */
+    private static Object conceal(Object value, String which) {
+        if (value instanceof String s && DIGEST.matcher(s).find()) {
+            return DIGEST.matcher(s).replaceAll("(" + which + ")");
+        }
+        return value;
+    }
+
+    private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
 
     private static boolean containers(JsonNode array) {
         for (Iterator<JsonNode> it = array.elements(); it.hasNext(); ) {

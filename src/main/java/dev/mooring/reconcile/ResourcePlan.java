@@ -18,7 +18,7 @@ import java.util.List;
  *               "operations": ["StopContainer shop-web-1: replaced: config hash changed (...)", ...]}],
  *  "waitingFor": null, "notes": [], "error": null}
  * </pre>
- * Null fields are left out. Secret values never appear: a Secret's value shows as its digest.
+ * Null fields are left out. Secret values never appear, nor their digests (see {@link ConfigDiff}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ResourcePlan(

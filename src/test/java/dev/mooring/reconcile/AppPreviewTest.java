@@ -82,6 +82,24 @@ class AppPreviewTest {
     }
 
     @Test
+    void aLongRolloutIsShownInFull() {
+        Consumer<AppSpec> slow = s -> {
+            s.replicas = 40;
+            AppSpec.UpdateStrategy u = new AppSpec.UpdateStrategy();
+            u.monitor = "10m";
+            s.update = u;
+        };
+        DesiredApp before = desired(slow.andThen(s -> s.workingDir = "/a"));
+        DesiredApp after = desired(slow.andThen(s -> s.workingDir = "/b"));
+
+        ResourcePlan plan = preview(after, running(before, 40), recorded(before));
+
+        assertThat(plan.changes()).hasSize(40).allMatch(c -> c.action().equals("recreate"));
+        assertThat(plan.changes().get(39).step()).isEqualTo(40);
+        assertThat(plan.notes()).isEmpty();
+    }
+
+    @Test
     void scalingUpListsOnlyTheAddedReplicas() {
         DesiredApp two = desired(s -> s.replicas = 2);
         DesiredApp four = desired(s -> s.replicas = 4);
@@ -177,7 +195,7 @@ class AppPreviewTest {
     }
 
     @Test
-    void aSecretShowsAsItsDigestNeverItsValue() {
+    void aSecretValueChangeShowsWithoutTheValueOrItsDigest() {
         String oldDigest = "sha256:" + "a".repeat(64);
         String newDigest = "sha256:" + "b".repeat(64);
         Consumer<AppSpec> usesSecret = s -> {
@@ -195,7 +213,26 @@ class AppPreviewTest {
         ResourcePlan plan = preview(after, running(before, 1), recorded(before));
 
         assertThat(plan.changes().get(0).diff()).extracting(Object::toString).containsExactly(
-                "env.DB_PASSWORD: \"secret db/password " + oldDigest + "\" -> \"secret db/password " + newDigest + "\"");
+                "env.DB_PASSWORD: \"secret db/password (value before)\" -> \"secret db/password (value now)\"");
+        assertThat(plan.describe()).as("a digest lets whoever reads the plan check a guess of the value")
+                .doesNotContain("aaaaaaaa").doesNotContain("bbbbbbbb");
+    }
+
+    @Test
+    void aSecretFileChangeShowsWithoutTheDigest() {
+        Consumer<AppSpec> usesFile = s -> {
+            AppSpec.SecretFile f = new AppSpec.SecretFile();
+            f.secret = "tls";
+            f.key = "cert";
+            s.secrets = List.of(f);
+        };
+        DesiredApp before = DesiredApp.of(app(usesFile), Map.of("tls", Map.of("cert", "sha256:" + "c".repeat(64))));
+        DesiredApp after = DesiredApp.of(app(usesFile), Map.of("tls", Map.of("cert", "sha256:" + "d".repeat(64))));
+
+        ResourcePlan plan = preview(after, running(before, 1), recorded(before));
+
+        assertThat(plan.changes().get(0).diff()).extracting(Object::toString)
+                .containsExactly("secretFiles[0].digest: \"(value before)\" -> \"(value now)\"");
     }
 
     @Test
