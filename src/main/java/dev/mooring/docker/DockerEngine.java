@@ -506,8 +506,13 @@ public class DockerEngine {
     public ObservedNetwork inspectNetwork(String nameOrId) {
         try {
             var n = call("network.inspect", () -> client.inspectNetworkCmd().withNetworkId(nameOrId).exec());
+            var ipam = n.getIpam() == null || n.getIpam().getConfig() == null || n.getIpam().getConfig().isEmpty()
+                    ? null : n.getIpam().getConfig().get(0);
+            NetworkCreate settings = new NetworkCreate(n.getName(), n.getDriver(), Boolean.TRUE.equals(n.getInternal()),
+                    Boolean.TRUE.equals(n.isAttachable()), ipam == null ? null : ipam.getSubnet(), ipam == null ? null : ipam.getGateway(),
+                    n.getLabels() == null ? Map.of() : n.getLabels());
             return new ObservedNetwork(n.getId(), n.getName(), foreignUnmanaged(n.getLabels()),
-                    n.getContainers() == null ? Set.of() : new HashSet<>(n.getContainers().keySet()));
+                    n.getContainers() == null ? Set.of() : new HashSet<>(n.getContainers().keySet()), settings);
         } catch (EngineException e) {
             if (e.notFound()) {
                 return null;
@@ -558,7 +563,7 @@ public class DockerEngine {
     public ObservedVolume inspectVolume(String volumeName) {
         try {
             InspectVolumeResponse v = call("volume.inspect", () -> client.inspectVolumeCmd(volumeName).exec());
-            return new ObservedVolume(v.getName(), v.getDriver(), foreignUnmanaged(v.getLabels()), v.getMountpoint());
+            return new ObservedVolume(v.getName(), v.getDriver(), foreignUnmanaged(v.getLabels()), v.getMountpoint(), v.getOptions());
         } catch (EngineException e) {
             if (e.notFound()) {
                 return null;

@@ -157,7 +157,7 @@ public class AppReconciler implements Reconciler {
         AppStatus previous = app.getStatus() == null ? new AppStatus() : app.getStatus();
         AppStatus.Rollout rollout = previous.rollout == null ? new AppStatus.Rollout() : previous.rollout;
         Revision rev = revisions.ensure(uid, key.namespace(), key.name(), desired.configHash(), image, tagImage,
-                ResourceCodec.toJson(spec), cause(app, previous, desired, built), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
+                ResourceCodec.toJson(spec), ConfigHash.canonicalJson(desired.template()), cause(app, previous, desired, built), spec.revisionHistoryLimit == null ? 10 : spec.revisionHistoryLimit);
         DesiredApp target = desired.withImage(tagImage, rev.number(), tagImage);
 
         boolean failedHere = Objects.equals(rollout.failedRevision, rev.number())
@@ -272,7 +272,7 @@ public class AppReconciler implements Reconciler {
     }
 
     /** The target of a rollback: the revision's spec (with the current values of its Secrets), pinned to the image it ran. */
-    private DesiredApp targetOf(App app, Revision rev, String tagImage) {
+    DesiredApp targetOf(App app, Revision rev, String tagImage) {
         App copy = new App();
         copy.setMetadata(app.getMetadata());
         copy.setSpec(ResourceCodec.fromJson(rev.spec(), AppSpec.class));
@@ -325,7 +325,7 @@ public class AppReconciler implements Reconciler {
                 : "spec changed (generation " + app.getMetadata().getGeneration() + ")";
     }
 
-    private static Map<String, Instant> readySince(AppStatus previous, List<ObservedContainer> observed, int minReady, Instant now) {
+    static Map<String, Instant> readySince(AppStatus previous, List<ObservedContainer> observed, int minReady, Instant now) {
         Map<String, Instant> before = new HashMap<>();
         if (previous.containers != null) {
             for (AppStatus.ContainerStatus c : previous.containers) {
@@ -343,7 +343,7 @@ public class AppReconciler implements Reconciler {
         return out;
     }
 
-    private static Map<Integer, CrashState> crashes(AppStatus previous) {
+    static Map<Integer, CrashState> crashes(AppStatus previous) {
         Map<Integer, CrashState> out = new HashMap<>();
         if (previous.containers != null) {
             for (AppStatus.ContainerStatus c : previous.containers) {
@@ -393,7 +393,7 @@ public class AppReconciler implements Reconciler {
     }
 
     /** What the App still waits for among its Networks and Volumes, or null. */
-    private String resourceDependencies(App app) {
+    String resourceDependencies(App app) {
         AppSpec spec = app.getSpec();
         List<String> waiting = new ArrayList<>();
         if (spec.networks != null) {
@@ -418,12 +418,12 @@ public class AppReconciler implements Reconciler {
         return waiting.isEmpty() ? null : String.join(", ", waiting);
     }
 
-    private static String joinWaiting(String a, String b) {
+    static String joinWaiting(String a, String b) {
         return a == null ? b : b == null ? a : a + ", " + b;
     }
 
     /** Which of the Apps in spec.dependsOn do not yet meet their condition, or null when all do. */
-    private String appDependencies(App app) {
+    String appDependencies(App app) {
         if (app.getSpec().dependsOn == null) {
             return null;
         }

@@ -26,10 +26,19 @@ public final class ConfigHash {
 
     public static String of(Object template) {
         try {
-            byte[] json = CANONICAL.writeValueAsBytes(template);
+            byte[] json = canonicalJson(template).getBytes(StandardCharsets.UTF_8);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The canonical JSON the hash is taken of; revisions keep it so that plans can diff against it. */
+    public static String canonicalJson(Object template) {
+        try {
+            return CANONICAL.writeValueAsString(template);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

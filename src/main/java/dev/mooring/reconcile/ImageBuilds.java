@@ -83,6 +83,31 @@ public class ImageBuilds {
         return push.registry + "/" + push.repository + ":" + BuildContext.TAG_PREFIX + digest.substring(0, 16);
     }
 
+    /**
+     * The image a build of this App's context would run, without building, tagging or pushing
+     * (for plans): the push reference or the local tag, both named by the context digest.
+     *
+     * @throws IllegalArgumentException or UncheckedIOException when the context cannot be read
+     */
+    public String expectedImage(ResourceKey key, App app) {
+        AppSpec.Build build = app.getSpec().build;
+        String digest = digestOf(build, BuildContext.of(build));
+        return build.push != null ? pushTag(build.push, digest) : localTag(key.namespace(), key.name(), digest);
+    }
+
+    private String digestOf(AppSpec.Build build, BuildContext context) {
+        String fingerprint = context.fingerprint(build);
+        String digest = digests.get(fingerprint);
+        if (digest == null) {
+            digest = context.digest(build);
+            if (digests.size() > 1000) {
+                digests.clear();
+            }
+            digests.put(fingerprint, digest);
+        }
+        return digest;
+    }
+
     public Outcome ensure(ResourceKey key, App app, DockerEngine engine, Map<String, Map<String, String>> secretDigests) {
         AppSpec.Build build = app.getSpec().build;
         AppStatus.Build previous = app.getStatus() == null ? null : app.getStatus().build;
@@ -91,15 +116,7 @@ public class ImageBuilds {
         String digest;
         try {
             context = BuildContext.of(build);
-            String fingerprint = context.fingerprint(build);
-            digest = digests.get(fingerprint);
-            if (digest == null) {
-                digest = context.digest(build);
-                if (digests.size() > 1000) {
-                    digests.clear();
-                }
-                digests.put(fingerprint, digest);
-            }
+            digest = digestOf(build, context);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             return failed(key, app, previous, null, "reading the build context", e.getMessage(), started, null);
         }

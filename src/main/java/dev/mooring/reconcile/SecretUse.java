@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * What an App asks of Secrets: which ones it names (as files in {@code spec.secrets}, or through
@@ -46,9 +47,14 @@ final class SecretUse {
      * key to digest). Only digests: no value is read here.
      */
     static String waitingFor(ResourceStore store, String namespace, AppSpec spec, Map<String, Map<String, String>> digests) {
+        return waitingFor(name -> store.find(Secret.class, namespace, name), spec, digests);
+    }
+
+    /** The same, with the Secrets of the App's namespace found by {@code find} (a plan: the store, or a dry run's Secrets). */
+    static String waitingFor(Function<String, Optional<Secret>> find, AppSpec spec, Map<String, Map<String, String>> digests) {
         Set<String> waiting = new LinkedHashSet<>();
         for (String name : names(spec)) {
-            Optional<Secret> found = store.find(Secret.class, namespace, name);
+            Optional<Secret> found = find.apply(name);
             if (found.isEmpty() || found.get().isDeleting()) {
                 waiting.add("Secret " + name + (found.isEmpty() ? " (not found)" : " (being deleted)"));
             } else {

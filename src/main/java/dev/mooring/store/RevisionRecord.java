@@ -32,6 +32,9 @@ public class RevisionRecord {
     public String imageId;
     @Column(nullable = false)
     public String spec;
+    /** The canonical JSON of the container template (what the config hash is of); null for revisions before V9. */
+    @Column(name = "container_template")
+    public String template;
     @Column(nullable = false, length = 1000)
     public String cause;
     @Column(nullable = false, length = 32)

@@ -32,12 +32,25 @@ public class RevisionStore {
     @Transactional
     public Revision ensure(String appUid, String namespace, String name, String configHash, String image, String imageId,
                            String specJson, String cause, int historyLimit) {
+        return ensure(appUid, namespace, name, configHash, image, imageId, specJson, null, cause, historyLimit);
+    }
+
+    /**
+     * The same, also keeping the canonical JSON of the container template the config hash is of
+     * (filled in on an older revision that lacks it), for plans to diff against.
+     */
+    @Transactional
+    public Revision ensure(String appUid, String namespace, String name, String configHash, String image, String imageId,
+                           String specJson, String templateJson, String cause, int historyLimit) {
         var query = imageId == null
                 ? em.createQuery("from RevisionRecord where appUid = ?1 and configHash = ?2 and imageId is null", RevisionRecord.class)
                 : em.createQuery("from RevisionRecord where appUid = ?1 and configHash = ?2 and imageId = ?3", RevisionRecord.class)
                     .setParameter(3, imageId);
         Optional<RevisionRecord> same = query.setParameter(1, appUid).setParameter(2, configHash).getResultStream().findFirst();
         if (same.isPresent()) {
+            if (same.get().template == null && templateJson != null) {
+                same.get().template = templateJson;
+            }
             return of(same.get());
         }
         Integer max = em.createQuery("select max(number) from RevisionRecord where appUid = ?1", Integer.class)
@@ -51,6 +64,7 @@ public class RevisionStore {
         r.image = image;
         r.imageId = imageId;
         r.spec = specJson;
+        r.template = templateJson;
         r.cause = cause.length() > 1000 ? cause.substring(0, 997) + "..." : cause;
         r.phase = PROGRESSING;
         r.created = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -75,6 +89,27 @@ public class RevisionStore {
     public Optional<Revision> get(String appUid, int number) {
         return em.createQuery("from RevisionRecord where appUid = ?1 and number = ?2", RevisionRecord.class)
                 .setParameter(1, appUid).setParameter(2, number).getResultStream().findFirst().map(RevisionStore::of);
+    }
+
+    /**
+     * The container template (canonical JSON) recorded for a config hash of the App, if any
+     * revision of it kept one: what a container carrying that hash was created from. Read-only.
+     */
+    @Transactional
+    public Optional<String> template(String appUid, String configHash) {
+        return em.createQuery("select template from RevisionRecord where appUid = ?1 and configHash = ?2 and template is not null"
+                        + " order by number desc", String.class)
+                .setParameter(1, appUid).setParameter(2, configHash).setMaxResults(1).getResultStream().findFirst();
+    }
+
+    /** The number of the revision of this configuration, if it was recorded. Read-only. */
+    @Transactional
+    public Optional<Integer> number(String appUid, String configHash, String imageId) {
+        var query = imageId == null
+                ? em.createQuery("select number from RevisionRecord where appUid = ?1 and configHash = ?2 and imageId is null", Integer.class)
+                : em.createQuery("select number from RevisionRecord where appUid = ?1 and configHash = ?2 and imageId = ?3", Integer.class)
+                    .setParameter(3, imageId);
+        return query.setParameter(1, appUid).setParameter(2, configHash).setMaxResults(1).getResultStream().findFirst();
     }
 
     /** The newest revision that completed a rollout, other than the given one. */

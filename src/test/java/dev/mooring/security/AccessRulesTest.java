@@ -29,6 +29,7 @@ class AccessRulesTest {
     void readsNeedViewerWritesDeployerInTheNamespaceOfThePath() {
         assertThat(rule("GET", "/api/v1alpha1/namespaces/shop/apps/web")).isEqualTo(new Rule(Access.ROLE, Role.viewer, "shop", "read apps"));
         assertThat(rule("GET", "/api/v1alpha1/namespaces/shop/apps/web/logs")).isEqualTo(new Rule(Access.ROLE, Role.viewer, "shop", "read apps"));
+        assertThat(rule("GET", "/api/v1alpha1/namespaces/shop/apps/web/plan")).isEqualTo(new Rule(Access.ROLE, Role.viewer, "shop", "read apps"));
         assertThat(rule("PUT", "/api/v1alpha1/namespaces/shop/apps/web")).isEqualTo(new Rule(Access.ROLE, Role.deployer, "shop", "write apps"));
         assertThat(rule("POST", "/api/v1alpha1/namespaces/shop/apps/web/rollback").role()).isEqualTo(Role.deployer);
         assertThat(rule("DELETE", "/api/v1alpha1/namespaces/shop/volumes/data").role()).isEqualTo(Role.deployer);

@@ -4,6 +4,8 @@ import dev.mooring.api.ApiException;
 import dev.mooring.api.App;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Validation;
+import dev.mooring.reconcile.PlanPreview;
+import dev.mooring.reconcile.ResourcePlan;
 import dev.mooring.security.Access;
 import dev.mooring.security.Admission;
 import dev.mooring.security.AuditTrail;
@@ -33,6 +35,8 @@ public class ResourceWriter {
     Admission admission;
     @Inject
     AuditTrail audit;
+    @Inject
+    PlanPreview plans;
 
     /** The per-resource answer of an apply: kind, namespace, name, result (created, configured, unchanged), generation, resourceVersion. */
     public List<Map<String, Object>> apply(List<MooringResource<?, ?>> resources, boolean dryRun, String verb) {
@@ -46,7 +50,7 @@ public class ResourceWriter {
         if (!dryRun) {
             admission.record(findings, written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
         }
-        return written.stream().map(w -> {
+        List<Map<String, Object>> results = written.stream().map(w -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", w.resource().getKind());
             m.put("namespace", w.resource().namespace());
@@ -56,6 +60,14 @@ public class ResourceWriter {
             m.put("resourceVersion", w.resource().getMetadata().getResourceVersion());
             return m;
         }).toList();
+        if (dryRun) {
+            // what each resource would make the loop do on the engine, computed against the live engine
+            List<ResourcePlan> plans = this.plans.preview(written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
+            for (int i = 0; i < results.size(); i++) {
+                results.get(i).put("plan", plans.get(i));
+            }
+        }
+        return results;
     }
 
     /** Validation of resources that were not parsed from a request body: a 422 naming each field and its resource. */

@@ -1,0 +1,380 @@
+package dev.mooring.reconcile;
+
+import dev.mooring.api.Labels;
+import dev.mooring.docker.ObservedContainer;
+import dev.mooring.reconcile.ResourcePlan.Change;
+import dev.mooring.reconcile.ResourcePlan.Classification;
+import dev.mooring.reconcile.ResourcePlan.FieldChange;
+import dev.mooring.reconcile.RolloutState.CrashState;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The whole of what the loop would do to an App, worked out without I/O: it runs
+ * {@link AppPlanner#decide} pass after pass, as the reconciler would, on a simulated engine
+ * where every operation succeeds at once and every new replica becomes ready, letting the clock
+ * run on while the rollout waits ({@code update.monitor}, {@code update.delay}, back-offs). So a
+ * rolling update shows in full and in its real order, and the decisions are the planner's own,
+ * never a second copy of them.
+ * <p>
+ * The Docker operations are then grouped per replica into {@link Change}s, each with the
+ * field-level diff between the template the replaced container was made from (looked up by its
+ * config hash) and the desired template.
+ */
+public final class AppPreview {
+    /** Passes simulated at most; a rollout of many replicas with parallelism 1 takes a few per replica. */
+    static final int MAX_PASSES = 2_000;
+
+    private AppPreview() {
+    }
+
+    /** The changes, plus what the simulation had to assume or could not resolve. */
+    public record Outcome(List<Change> changes, List<String> notes) {
+    }
+
+    /**
+     * @param target        what the reconciler would roll out (with the image ID the tag names, if known)
+     * @param start         the state the next pass would start from: real containers, ready times, back-offs
+     * @param liveTemplates the recorded template (canonical JSON) of a config hash, for the diff
+     */
+    public static Outcome preview(DesiredApp target, RolloutState start, Function<String, Optional<String>> liveTemplates) {
+        Simulation sim = new Simulation(target, start);
+        sim.run();
+        return new Outcome(sim.changes(liveTemplates), sim.notes);
+    }
+
+    /**
+     * An operation of the simulation, with the pass it happened in, what it waited for before, and
+     * the replica number and name of the container it acts on (as it was before the operation).
+     */
+    private record Step(int step, Operation op, String waitsFor, int replica, String subject) {
+    }
+
+    private static final class Simulation {
+        final DesiredApp target;
+        final Map<String, ObservedContainer> byId = new LinkedHashMap<>();
+        final Map<String, ObservedContainer> initial = new LinkedHashMap<>();
+        final Map<String, Instant> startedAt = new HashMap<>();
+        final Map<String, Instant> readySince;
+        Map<Integer, CrashState> crashes;
+        boolean inProgress;
+        Instant now;
+        final List<Step> steps = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        final Set<String> assumedHealthy = new TreeSet<>();
+        int created;
+
+        Simulation(DesiredApp target, RolloutState start) {
+            this.target = target;
+            start.containers().forEach(c -> {
+                byId.put(c.id(), c);
+                initial.put(c.id(), c);
+            });
+            this.readySince = new HashMap<>(start.readySince());
+            this.crashes = start.crashes();
+            this.inProgress = start.rolloutInProgress();
+            this.now = start.now();
+        }
+
+        void run() {
+            int step = 0;
+            List<String> waited = new ArrayList<>();
+            for (int pass = 1; pass <= MAX_PASSES; pass++) {
+                if (pass > 1) {
+                    assumeReplicasComeGood();
+                }
+                List<ObservedContainer> observed = observed();
+                refreshReady(observed);
+                AppPlanner.Decision d = AppPlanner.decide(target, new RolloutState(observed, now, Map.copyOf(readySince), crashes, inProgress, true));
+                if (d.rolloutFailed()) {
+                    notes.add("the rollout would fail: " + String.join("; ", d.rolloutFailures()) + " (update.failureAction "
+                            + target.update().failureAction() + ")");
+                    return;
+                }
+                crashes = d.crashes();
+                if (!d.plan().isEmpty()) {
+                    step++;
+                    String waitsFor = waited.isEmpty() ? null : String.join(", then ", waited);
+                    waited.clear();
+                    for (Operation op : d.plan().operations()) {
+                        ObservedContainer subject = op instanceof Operation.CreateContainer ? null : find(ref(op)).orElse(null);
+                        int replica = subject != null ? subject.replica() : replicaOf(op);
+                        steps.add(new Step(step, op, waitsFor, replica, subject != null ? subject.name() : name(op)));
+                        apply(op);
+                    }
+                    if (d.pendingReplicas() > 0 || d.inFlight() > 0) {
+                        inProgress = true;
+                    }
+                    now = now.plus(d.requeueAfter() == null ? AppPlanner.WATCH : d.requeueAfter());
+                    continue;
+                }
+                boolean converged = d.pendingReplicas() == 0 && d.inFlight() == 0;
+                if (converged && d.backoffs().isEmpty() || d.requeueAfter() == null) {
+                    if (!d.backoffs().isEmpty()) {
+                        notes.add("back-off: " + String.join("; ", d.backoffs()));
+                    }
+                    if (converged) {
+                        inProgress = false;
+                    }
+                    finish();
+                    return;
+                }
+                String why = waitReason(d, observed);
+                if (waited.isEmpty() || !waited.get(waited.size() - 1).equals(why)) {
+                    waited.add(why);
+                }
+                now = now.plus(d.requeueAfter());
+                if (d.inFlight() > 0 && d.backoffs().isEmpty()) {
+                    // nothing happens until a watched replica has been ready for update.monitor: skip the passes between
+                    Instant settles = firstSettling(observed);
+                    if (settles != null && settles.isAfter(now)) {
+                        now = settles;
+                    }
+                }
+            }
+            notes.add("the plan was cut after " + MAX_PASSES + " reconcile passes");
+        }
+
+        private void finish() {
+            if (!assumedHealthy.isEmpty()) {
+                notes.add("assumes " + String.join(", ", assumedHealthy) + " become(s) ready");
+            }
+        }
+
+        /** Why a pass without operations waits: new replicas being watched, update.delay, or a back-off. */
+        private String waitReason(AppPlanner.Decision d, List<ObservedContainer> observed) {
+            if (d.inFlight() > 0) {
+                Duration monitor = target.update().monitor();
+                List<String> watched = observed.stream()
+                        .filter(c -> c.replica() >= 1 && c.replica() <= target.replicas() && AppPlanner.staleness(target, c) == null)
+                        .filter(c -> readySince.get(c.id()) == null || now.isBefore(readySince.get(c.id()).plus(monitor)))
+                        .map(ObservedContainer::name).sorted().toList();
+                return String.join(", ", watched) + " to be ready for " + seconds(monitor) + " (update.monitor)";
+            }
+            if (d.pendingReplicas() > 0) {
+                return seconds(target.update().delay()) + " (update.delay)";
+            }
+            return "back-off: " + String.join("; ", d.backoffs());
+        }
+
+        /** When the first replica being watched will have been ready for update.monitor, or null. */
+        private Instant firstSettling(List<ObservedContainer> observed) {
+            Duration monitor = target.update().monitor();
+            return observed.stream().map(c -> readySince.get(c.id())).filter(java.util.Objects::nonNull)
+                    .map(t -> t.plus(monitor)).filter(t -> t.isAfter(now)).min(Instant::compareTo).orElse(null);
+        }
+
+        private static String seconds(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+        }
+
+        /** From the second pass on, real replicas still starting are taken to turn healthy (said in a note). */
+        private void assumeReplicasComeGood() {
+            for (ObservedContainer c : List.copyOf(byId.values())) {
+                if ("starting".equals(c.health()) && c.isRunning()) {
+                    byId.put(c.id(), with(c, c.name(), c.state(), "healthy", c.status()));
+                    if (initial.containsKey(c.id())) {
+                        assumedHealthy.add(c.name());
+                    }
+                }
+            }
+        }
+
+        private List<ObservedContainer> observed() {
+            List<ObservedContainer> out = new ArrayList<>();
+            for (ObservedContainer c : byId.values()) {
+                Instant started = startedAt.get(c.id());
+                if (started != null && c.isRunning()) {
+                    long up = Duration.between(started, now).toSeconds();
+                    c = with(c, c.name(), c.state(), c.health(), up < 1 ? "Up Less than a second" : "Up " + up + " seconds");
+                    byId.put(c.id(), c);
+                }
+                out.add(c);
+            }
+            return out;
+        }
+
+        private void refreshReady(List<ObservedContainer> observed) {
+            int minReady = target.lifecycle().minReadySeconds();
+            Set<String> ready = new HashSet<>();
+            for (ObservedContainer c : observed) {
+                if (c.isReady(minReady)) {
+                    ready.add(c.id());
+                    readySince.putIfAbsent(c.id(), now);
+                }
+            }
+            readySince.keySet().retainAll(ready);
+        }
+
+        /** The effect each operation has on the engine, as the executor's call would have it. */
+        private void apply(Operation op) {
+            if (op instanceof Operation.CreateContainer c) {
+                String id = "planned-" + (++created) + "-" + c.spec().name();
+                Set<String> networks = new TreeSet<>();
+                c.spec().networks().forEach(n -> networks.add(n.network()));
+                byId.put(id, new ObservedContainer(id, c.spec().name(), c.spec().labels(), "created", "none", networks,
+                        now.getEpochSecond(), target.imageId(), "Created", List.of()));
+            } else if (op instanceof Operation.StartContainer s) {
+                find(s.ref()).ifPresent(c -> {
+                    startedAt.put(c.id(), now);
+                    boolean checked = target.template() != null && target.template().healthcheck() != null;
+                    byId.put(c.id(), with(c, c.name(), "running", checked ? "healthy" : "none", "Up Less than a second"));
+                });
+            } else if (op instanceof Operation.StopContainer s) {
+                find(s.ref()).ifPresent(c -> {
+                    startedAt.remove(c.id());
+                    byId.put(c.id(), with(c, c.name(), "exited", "none", "Exited (0) Less than a second ago"));
+                });
+            } else if (op instanceof Operation.RemoveContainer r) {
+                find(r.ref()).ifPresent(c -> byId.remove(c.id()));
+            } else if (op instanceof Operation.RenameContainer r) {
+                find(r.ref()).ifPresent(c -> byId.put(c.id(), with(c, r.to(), c.state(), c.health(), c.status())));
+            } else {
+                throw new IllegalStateException("an App plan does not " + op.describe());
+            }
+        }
+
+        /** By ID, or by name as the executor resolves a container it has just created. */
+        private Optional<ObservedContainer> find(String ref) {
+            ObservedContainer c = byId.get(ref);
+            if (c != null) {
+                return Optional.of(c);
+            }
+            return byId.values().stream().filter(x -> x.name().equals(ref)).findFirst();
+        }
+
+        private static ObservedContainer with(ObservedContainer c, String name, String state, String health, String status) {
+            return new ObservedContainer(c.id(), name, c.labels(), state, health, c.networks(), c.createdEpochSeconds(), c.imageId(),
+                    status, c.ports());
+        }
+
+        // ---- from operations to changes ----------------------------------------------------
+
+        /** The operations grouped per replica (or per container outside the replicas), in the order they first act. */
+        List<Change> changes(Function<String, Optional<String>> liveTemplates) {
+            Map<String, List<Step>> groups = new LinkedHashMap<>();
+            Map<String, String> nameOf = new HashMap<>();
+            Map<String, ObservedContainer> touched = new HashMap<>();
+            for (Step s : steps) {
+                boolean inRange = s.replica() >= 1 && s.replica() <= target.replicas();
+                String key = inRange ? Integer.toString(s.replica()) : s.subject();
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
+                nameOf.putIfAbsent(key, inRange ? DockerNames.container(target.namespace(), target.name(), s.replica()) : key);
+                ObservedContainer existing = existing(s.op());
+                if (existing != null && !touched.containsKey(key) && s.op() instanceof Operation.RemoveContainer) {
+                    touched.put(key, existing);
+                }
+            }
+            List<Change> out = new ArrayList<>();
+            groups.forEach((key, ops) -> out.add(change(nameOf.get(key), ops, touched.get(key), liveTemplates)));
+            return out;
+        }
+
+        private Change change(String target, List<Step> ops, ObservedContainer old, Function<String, Optional<String>> liveTemplates) {
+            boolean creates = ops.stream().anyMatch(s -> s.op() instanceof Operation.CreateContainer);
+            boolean removesExisting = ops.stream().anyMatch(s -> s.op() instanceof Operation.RemoveContainer && existing(s.op()) != null);
+            boolean starts = ops.stream().anyMatch(s -> s.op() instanceof Operation.StartContainer);
+            boolean stops = ops.stream().anyMatch(s -> s.op() instanceof Operation.StopContainer);
+            String action;
+            Classification cls;
+            if (creates && removesExisting) {
+                action = "recreate";
+                cls = Classification.RECREATE;
+            } else if (creates) {
+                action = "create";
+                cls = Classification.NONE;
+            } else if (removesExisting) {
+                action = "remove";
+                cls = Classification.NONE;
+            } else if (starts && stops) {
+                action = "restart";
+                cls = Classification.RESTART;
+            } else if (starts) {
+                action = "start";
+                cls = Classification.RESTART;
+            } else if (stops) {
+                action = "stop";
+                cls = Classification.RESTART;
+            } else {
+                action = "rename";
+                cls = Classification.NONE;
+            }
+            Operation first = ops.stream().map(Step::op)
+                    .filter(op -> !"recreate".equals(action) || op instanceof Operation.CreateContainer)
+                    .findFirst().orElse(ops.get(0).op());
+            List<FieldChange> diff = "recreate".equals(action) && old != null ? diff(old, liveTemplates) : List.of();
+            List<String> lines = ops.stream().map(s -> "[" + s.step() + "] " + s.op().describe()).toList();
+            return new Change(ops.get(0).step(), target, action, cls, first.cause(), ops.get(0).waitsFor(), diff, lines, null);
+        }
+
+        /** The old container's template (by its config hash) against the desired one, and its image against the tag's. */
+        private List<FieldChange> diff(ObservedContainer old, Function<String, Optional<String>> liveTemplates) {
+            List<FieldChange> out = new ArrayList<>();
+            String desiredJson = ConfigHash.canonicalJson(target.template());
+            if (old.configHash() != null && !old.configHash().equals(target.configHash())) {
+                Optional<String> live = liveTemplates.apply(old.configHash());
+                if (live.isPresent()) {
+                    out.addAll(ConfigDiff.diff(live.get(), desiredJson));
+                } else {
+                    out.add(new FieldChange("configHash", ConfigHash.shortForm(old.configHash()), ConfigHash.shortForm(target.configHash())));
+                    String note = old.name() + " was made from a configuration Mooring has no record of (config hash "
+                            + ConfigHash.shortForm(old.configHash()) + "): its diff shows the hash only";
+                    if (!notes.contains(note)) {
+                        notes.add(note);
+                    }
+                }
+            }
+            if (target.imageId() != null && old.imageId() != null && !target.imageId().equals(old.imageId())) {
+                out.add(new FieldChange("imageId", old.imageId(), target.imageId()));
+            }
+            return out;
+        }
+
+        /** The real container an operation acts on, or null for a container the plan creates. */
+        private ObservedContainer existing(Operation op) {
+            String ref = ref(op);
+            return ref == null ? null : initial.get(ref);
+        }
+
+        private static String ref(Operation op) {
+            return op instanceof Operation.StartContainer s ? s.ref()
+                    : op instanceof Operation.StopContainer s ? s.ref()
+                    : op instanceof Operation.RemoveContainer r ? r.ref()
+                    : op instanceof Operation.RenameContainer r ? r.ref() : null;
+        }
+
+        private static int replicaOf(Operation op) {
+            if (op instanceof Operation.CreateContainer c) {
+                try {
+                    return Integer.parseInt(c.spec().labels().getOrDefault(Labels.REPLICA, "0"));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+            return 0;
+        }
+
+        private static String name(Operation op) {
+            if (op instanceof Operation.CreateContainer c) {
+                return c.spec().name();
+            }
+            if (op instanceof Operation.RenameContainer r) {
+                return r.to();
+            }
+            return op instanceof Operation.StartContainer s ? s.name()
+                    : op instanceof Operation.StopContainer s ? s.name()
+                    : op instanceof Operation.RemoveContainer r ? r.name() : op.describe();
+        }
+    }
+}
