@@ -1,6 +1,5 @@
 package dev.mooring.source.git;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.ApiException.FieldError;
 import dev.mooring.api.App;
@@ -15,12 +14,9 @@ import dev.mooring.api.GitRepositoryStatus.PruneConfirmation;
 import dev.mooring.api.GitRepositoryStatus.SyncError;
 import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
-import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.Secret;
 import dev.mooring.api.Validation;
 import dev.mooring.control.ResourceKey;
-import dev.mooring.reconcile.PlanPreview;
-import dev.mooring.reconcile.ResourcePlan;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
 import dev.mooring.store.ResourceStore;
@@ -53,7 +49,7 @@ import java.util.Set;
  * {@code POST .../confirm?commit=}.
  * <p>
  * A commit that waits (for that confirmation, or because {@code spec.suspend} is true) has its
- * engine-level plan in {@code status.nextSync}, computed by {@link PlanPreview} without touching
+ * engine-level plan in {@code status.nextSync}, computed by {@link NextSyncPlans} without touching
  * anything. Releasing a waiting commit (a confirmation, {@code suspend} set back to false, or
  * {@code POST .../sync?commit=}) applies exactly that commit, not whatever the branch holds by then.
  */
@@ -70,7 +66,7 @@ public class GitSync {
     @Inject
     StatusWriter events;
     @Inject
-    PlanPreview plans;
+    NextSyncPlans nextSyncPlans;
     @ConfigProperty(name = "mooring.data-dir")
     Path dataDir;
     @ConfigProperty(name = "mooring.git.prune-confirm-ratio", defaultValue = "0.5")
@@ -180,6 +176,7 @@ public class GitSync {
         boolean pruneExceeds = !prune.isEmpty() && prune.size() > ratio * owned.size();
         if (planOnly) {
             planOnly(key, repo, s, commit, preview, pending, pruneExceeds, now);
+            keepCheckouts(key, checkouts, s.lastSyncedCommit, s.previousSyncedCommit, commit); // earlier looks' go
             return;
         }
         if (pruneExceeds && !commit.equals(GitRepositoryReconciler.confirmedCommit(repo))) {
@@ -192,7 +189,7 @@ public class GitSync {
             boolean announced = s.pruneConfirmation == null || !commit.equals(s.pruneConfirmation.commit);
             s.pruneConfirmation = c;
             s.pendingChanges = pending;
-            s.nextSync = nextSync(commit, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED, preview, now);
+            s.nextSync = nextSyncPlans.of(commit, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED, preview, now);
             s.lastError = null;
             String msg = "commit " + shortId(commit) + " would delete " + c.pruneCount + " of the " + c.ownedCount
                     + " resources this repository owns (" + String.join(", ", c.prune) + "), more than its share " + ratio
@@ -237,10 +234,16 @@ public class GitSync {
         if (!s.created.isEmpty() || !s.configured.isEmpty() || !s.pruned.isEmpty()) {
             events.event(key, repo, StatusWriter.NORMAL, "Synced", summary);
         }
+        keepCheckouts(key, checkouts, commit, s.previousSyncedCommit);
+    }
+
+    /** Removes the checkouts of other commits than these (nulls ignored); a failure is only logged. */
+    private static void keepCheckouts(ResourceKey key, GitCheckouts checkouts, String... commits) {
         Set<String> keep = new HashSet<>();
-        keep.add(commit);
-        if (s.previousSyncedCommit != null) {
-            keep.add(s.previousSyncedCommit);
+        for (String c : commits) {
+            if (c != null) {
+                keep.add(c);
+            }
         }
         try {
             checkouts.keepOnly(keep);
@@ -270,7 +273,7 @@ public class GitSync {
             return;
         }
         boolean announced = s.nextSync == null || !commit.equals(s.nextSync.commit) || !GitRepositoryStatus.SUSPENDED.equals(s.nextSync.waitingFor);
-        s.nextSync = nextSync(commit, GitRepositoryStatus.SUSPENDED, preview, now);
+        s.nextSync = nextSyncPlans.of(commit, GitRepositoryStatus.SUSPENDED, preview, now);
         s.pendingChanges = pending;
         String ns = repo.namespace();
         String msg = "commit " + shortId(commit) + " waits: spec.suspend is true. It would " + counts(pending)
@@ -288,51 +291,6 @@ public class GitSync {
         long configure = pending.stream().filter(p -> p.action.equals("configure")).count();
         long prune = pending.stream().filter(p -> p.action.equals("prune")).count();
         return "create " + create + ", configure " + configure + " and prune " + prune + " resources";
-    }
-
-    /**
-     * The engine-level plan of a waiting commit: one {@link ResourcePlan} per resource its sync
-     * creates, configures or prunes (a prune planned as the deletion it is), bounded in size.
-     */
-    private NextSync nextSync(String commit, String waitingFor, List<Written> preview, Instant now) {
-        NextSync n = new NextSync();
-        n.commit = commit;
-        n.waitingFor = waitingFor;
-        n.computedAt = now.toString();
-        List<MooringResource<?, ?>> changed = new ArrayList<>();
-        for (Written w : preview) {
-            if (w.outcome() == Outcome.unchanged) {
-                continue;
-            }
-            MooringResource<?, ?> r = w.resource();
-            if (w.outcome() == Outcome.deleted && !r.isDeleting()) {
-                r.getMetadata().setDeletionTimestamp(now.toString()); // a dry run's copy: planned as being deleted
-            }
-            changed.add(r);
-        }
-        int kept = Math.min(changed.size(), NextSync.MAX_PLANS);
-        n.omittedPlans = changed.size() > kept ? changed.size() - kept : null;
-        try {
-            n.plans = plans.preview(changed.subList(0, kept)).stream().map(GitSync::bounded)
-                    .<JsonNode>map(p -> ResourceCodec.JSON.valueToTree(p)).toList();
-        } catch (RuntimeException e) {
-            LOG.debugf(e, "plan of %s failed", commit);
-            n.plans = List.of();
-            n.error = "the plan could not be computed: " + message(e);
-        }
-        return n;
-    }
-
-    /** A plan with at most {@link NextSync#MAX_CHANGES} changes; a note counts the rest. */
-    static ResourcePlan bounded(ResourcePlan p) {
-        if (p.changes().size() <= NextSync.MAX_CHANGES) {
-            return p;
-        }
-        List<String> notes = new ArrayList<>(p.notes());
-        notes.add((p.changes().size() - NextSync.MAX_CHANGES) + " more changes are left out: status.nextSync keeps "
-                + NextSync.MAX_CHANGES + " per resource");
-        return new ResourcePlan(p.kind(), p.namespace(), p.name(), p.classification(), p.changes().subList(0, NextSync.MAX_CHANGES),
-                p.waitingFor(), notes, p.error());
     }
 
     /** A deleted GitRepository: prune on, what it applied goes too; prune off, the REST API owns it from now on. */
