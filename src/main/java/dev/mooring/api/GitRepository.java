@@ -22,6 +22,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class GitRepository extends MooringResource<GitRepositorySpec, GitRepositoryStatus> {
     /** Annotation the confirm endpoint sets: the commit whose prune a person has approved. */
     public static final String PRUNE_CONFIRMED = "mooring.dev/prune-confirmed-commit";
+    /** Annotation the sync endpoint sets: the planned commit a person lets a suspended repository apply. */
+    public static final String SYNC_APPROVED = "mooring.dev/sync-approved-commit";
 
     /** A repository lives in the store, not on an engine. */
     @Override

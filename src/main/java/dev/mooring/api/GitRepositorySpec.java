@@ -39,6 +39,12 @@ public class GitRepositorySpec {
     public Double pruneConfirmRatio;
     /** Push notifications: where the HMAC secret is. */
     public Webhook webhook;
+    /**
+     * Plan, do not apply: each interval (and webhook) still fetches, checks and plans the new
+     * commit ({@code status.nextSync}), but the store keeps {@code status.lastSyncedCommit}.
+     * Setting it back to false, or {@code POST .../sync?commit=}, applies the planned commit.
+     */
+    public Boolean suspend;
 
     @JsonIgnore
     public String ref() {
@@ -53,6 +59,11 @@ public class GitRepositorySpec {
     @JsonIgnore
     public boolean pruneEnabled() {
         return Boolean.TRUE.equals(prune);
+    }
+
+    @JsonIgnore
+    public boolean suspended() {
+        return Boolean.TRUE.equals(suspend);
     }
 
     @JsonIgnore

@@ -1,6 +1,7 @@
 package dev.mooring.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ public class GitRepositoryStatus extends ResourceStatus {
     public static final String SYNCED = "Synced";
     /** Condition, present while a sync waits for POST .../confirm. */
     public static final String PRUNE_CONFIRMATION_REQUIRED = "PruneConfirmationRequired";
+    /** Why a fetched commit waits ({@link NextSync#waitingFor}, condition reason): {@code spec.suspend} is true. */
+    public static final String SUSPENDED = "Suspended";
 
     public String url;
     public String ref;
@@ -41,6 +44,8 @@ public class GitRepositoryStatus extends ResourceStatus {
     public List<PendingChange> pendingChanges;
     /** Set while a sync waits for a person to confirm its prune. */
     public PruneConfirmation pruneConfirmation;
+    /** The engine-level plan of a commit that was fetched and checked but not applied; null once it is synced. */
+    public NextSync nextSync;
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class SyncError {
@@ -95,5 +100,30 @@ public class GitRepositoryStatus extends ResourceStatus {
         /** Resources this repository owns now. */
         public int ownedCount;
         public double ratio;
+    }
+
+    /**
+     * What the sync of a fetched, valid commit will do on the engines, before it runs: one plan
+     * (the JSON of {@code dev.mooring.reconcile.ResourcePlan}, as {@code GET .../plan} answers)
+     * per resource the commit creates, changes or prunes. Bounded: at most
+     * {@code MAX_PLANS} plans of at most {@code MAX_CHANGES} changes each; what is left out is
+     * counted in {@link #omittedPlans} and in a note of the cut plan.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class NextSync {
+        public static final int MAX_PLANS = 50;
+        public static final int MAX_CHANGES = 20;
+
+        /** The commit that waits. */
+        public String commit;
+        /** Why it waits: {@code Suspended} or {@code PruneConfirmationRequired}. */
+        public String waitingFor;
+        /** When the plans were computed against the engines, ISO-8601. */
+        public String computedAt;
+        public List<JsonNode> plans;
+        /** Resources the commit changes beyond {@link #MAX_PLANS}, without a plan here. */
+        public Integer omittedPlans;
+        /** Why no plan could be computed, or null. */
+        public String error;
     }
 }

@@ -28,7 +28,7 @@ public final class AccessRules {
      */
     static final Set<String> ADMIN_WRITE = Set.of("gitrepositories");
     /** Sub-resources that are actions, with the verb the audit log shows for them. */
-    static final Set<String> ACTIONS = Set.of("rollback", "webhook", "confirm");
+    static final Set<String> ACTIONS = Set.of("rollback", "webhook", "confirm", "sync");
 
     private AccessRules() {
     }
@@ -100,6 +100,9 @@ public final class AccessRules {
             }
             if (s.get(4).equals("confirm")) {
                 return Rule.role(Role.deployer, s.get(1), "confirm the prune of gitrepositories");
+            }
+            if (s.get(4).equals("sync")) {
+                return Rule.role(Role.deployer, s.get(1), "sync a planned commit of gitrepositories");
             }
         }
         if (s.size() == 3 && s.get(0).equals("namespaces") && s.get(2).equals("compose")) {

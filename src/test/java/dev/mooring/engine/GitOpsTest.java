@@ -243,9 +243,10 @@ class GitOpsTest {
     @Test
     void syncThatWouldPruneMostResourcesWaitsForConfirmation() {
         String a = git.commit("three", Map.of("a1.yaml", app("a1", 0, DockerCli.IMAGE, ""),
-                "a2.yaml", app("a2", 0, DockerCli.IMAGE, ""), "a3.yaml", app("a3", 0, DockerCli.IMAGE, "")));
+                "a2.yaml", app("a2", 1, DockerCli.IMAGE, ""), "a3.yaml", app("a3", 0, DockerCli.IMAGE, "")));
         createRepository("site", git.url(), "interval: 1s\nprune: true");
         awaitSynced("site", a);
+        Api.awaitReady(ns, "a2", CONVERGE);
 
         Map<String, String> remove = new HashMap<>();
         remove.put("a2.yaml", null);
@@ -258,6 +259,14 @@ class GitOpsTest {
         assertThat(s.getInt("status.pruneConfirmation.ownedCount")).isEqualTo(3);
         assertThat(s.getList("status.pruneConfirmation.prune", String.class)).containsExactly("App/a2", "App/a3");
         assertThat(s.getList("status.pendingChanges.action", String.class)).containsExactly("prune", "prune");
+        // The engine-level plan of the waiting commit: the prunes, a2's container removed.
+        assertThat(s.getString("status.nextSync.commit")).isEqualTo(b);
+        assertThat(s.getString("status.nextSync.waitingFor")).isEqualTo("PruneConfirmationRequired");
+        assertThat(s.getList("status.nextSync.plans.name", String.class)).containsExactly("a2", "a3");
+        assertThat(s.getList("status.nextSync.plans[0].changes.action", String.class)).containsExactly("remove");
+        assertThat(s.getList("status.nextSync.plans[0].changes.target", String.class)).containsExactly(ns + "-a2-1");
+        assertThat(s.getList("status.nextSync.plans[1].changes")).isEmpty();
+        assertThat(DockerCli.appContainers(ns, "a2")).singleElement().satisfies(c -> assertThat(c.running()).isTrue());
         assertThat(s.getString("status.lastSyncedCommit")).isEqualTo(a);
         assertThat(Api.condition(s, "Synced")).isEqualTo("False");
         assertThat(Api.get(ns, "apps", "a2").statusCode()).isEqualTo(200);
@@ -278,9 +287,88 @@ class GitOpsTest {
         assertThat(done.getList("status.pruned", String.class)).containsExactly("App/a2", "App/a3");
         assertThat(Api.condition(done, "PruneConfirmationRequired")).isNull();
         assertThat(done.getString("status.pruneConfirmation")).isNull();
+        assertThat(done.getString("status.nextSync")).isNull();
         Api.awaitGone(ns, "apps", "a2", CONVERGE);
         Api.awaitGone(ns, "apps", "a3", CONVERGE);
         assertThat(Api.get(ns, "apps", "a1").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSuspendedRepositoryPlansTheNextCommitAndAppliesExactlyThatOneWhenReleased() {
+        // interval 1h: looks happen when the spec changes, so the test decides which commit is looked at
+        String a = git.commit("v1", Map.of("web.yaml", app("web", 2, DockerCli.IMAGE, "env: [{name: V, value: '1'}]")));
+        createRepository("site", git.url(), "interval: 1h");
+        awaitSynced("site", a);
+        Api.awaitReady(ns, "web", CONVERGE);
+        List<String> before = containerIds("web");
+        assertThat(before).hasSize(2);
+        long appGeneration = Api.get(ns, "apps", "web").jsonPath().getLong("metadata.generation");
+
+        // Suspended at the synced commit: nothing waits.
+        putRepository("site", "interval: 1h\nsuspend: true");
+        JsonPath idle = awaitLooked("site");
+        assertThat(Api.condition(idle, "Synced")).isEqualTo("True");
+        assertThat(idle.getString("status.nextSync")).isNull();
+
+        // A new commit is fetched, checked and planned; nothing is applied.
+        String b = git.commit("v2", Map.of("web.yaml", app("web", 2, DockerCli.IMAGE, "env: [{name: V, value: '2'}]")));
+        putRepository("site", "interval: 59m\nsuspend: true");
+        JsonPath s = awaitLooked("site");
+        assertThat(s.getString("status.nextSync.commit")).isEqualTo(b);
+        assertThat(s.getString("status.nextSync.waitingFor")).isEqualTo("Suspended");
+        assertThat(s.getString("status.nextSync.computedAt")).isNotNull();
+        assertThat(s.getString("status.lastSyncedCommit")).isEqualTo(a);
+        assertThat(Api.condition(s, "Synced")).isEqualTo("False");
+        assertThat(Api.conditionReason(s, "Synced")).isEqualTo("Suspended");
+        assertThat(s.getString("status.conditions.find { it.type == 'Synced' }.message")).contains(b).contains("/sync?commit=" + b);
+        assertThat(s.getList("status.pendingChanges.action", String.class)).containsExactly("configure");
+        assertThat(s.getList("status.nextSync.plans.name", String.class)).containsExactly("web");
+        assertThat(s.getString("status.nextSync.plans[0].classification")).isEqualTo("recreate");
+        assertThat(s.getList("status.nextSync.plans[0].changes.action", String.class)).containsExactly("recreate", "recreate");
+        assertThat(s.getList("status.nextSync.plans[0].changes.target", String.class)).containsExactly(ns + "-web-1", ns + "-web-2");
+        for (int i = 0; i < 2; i++) {
+            List<Map<String, Object>> diff = s.getList("status.nextSync.plans[0].changes[" + i + "].diff");
+            assertThat(diff).containsExactly(Map.of("path", "env.V", "live", "1", "desired", "2"));
+        }
+        // The store's App and the running containers are as commit a left them.
+        JsonPath web = Api.get(ns, "apps", "web").jsonPath();
+        assertThat(web.getString("spec.env[0].value")).isEqualTo("1");
+        assertThat(web.getLong("metadata.generation")).isEqualTo(appGeneration);
+        assertThat(containerIds("web")).isEqualTo(before);
+        assertThat(DockerCli.appContainers(ns, "web")).allSatisfy(c -> assertThat(c.running()).isTrue());
+
+        // A later commit is not looked at yet (interval 1h): unsuspending applies exactly b.
+        String c = git.commit("v3", Map.of("web.yaml", app("web", 2, DockerCli.IMAGE, "env: [{name: V, value: '3'}]")));
+        putRepository("site", "interval: 59m\nsuspend: false");
+        JsonPath synced = awaitSynced("site", b);
+        assertThat(synced.getString("status.nextSync")).isNull();
+        assertThat(Api.condition(synced, "Synced")).isEqualTo("True");
+        assertThat(synced.getList("status.configured", String.class)).containsExactly("App/web");
+        assertThat(Api.get(ns, "apps", "web").jsonPath().getString("spec.env[0].value")).isEqualTo("2");
+        awaitContainersWith("web", before, "V=2");
+
+        // Suspended again, the look plans c; POST .../sync applies the planned commit only, and the repository stays suspended.
+        putRepository("site", "interval: 58m\nsuspend: true");
+        JsonPath planned = Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> status("site"),
+                j -> c.equals(j.getString("status.nextSync.commit")));
+        assertThat(planned.getList("status.nextSync.plans[0].changes[0].diff"))
+                .containsExactly(Map.of("path", "env.V", "live", "2", "desired", "3"));
+        String sync = Api.BASE + "/namespaces/" + ns + "/gitrepositories/site/sync";
+        Response stale = RestAssured.given().queryParam("commit", b).post(sync);
+        assertThat(stale.statusCode()).as(stale.asString()).isEqualTo(409);
+        assertThat(stale.jsonPath().getString("detail")).contains(c);
+        String viewer = Api.token("git-viewer-" + ns, Map.of(ns, "viewer"));
+        assertThat(Api.as(viewer).queryParam("commit", c).post(sync).statusCode()).isEqualTo(403);
+        List<String> atB = containerIds("web");
+        String deployer = Api.token("git-deployer-" + ns, Map.of(ns, "deployer"));
+        Response ok = Api.as(deployer).queryParam("commit", c.substring(0, 10)).post(sync);
+        assertThat(ok.statusCode()).as(ok.asString()).isEqualTo(202);
+        JsonPath done = awaitSynced("site", c);
+        assertThat(done.getBoolean("spec.suspend")).isTrue();
+        assertThat(done.getString("status.nextSync")).isNull();
+        awaitContainersWith("web", atB, "V=3");
+        Response nothing = RestAssured.given().queryParam("commit", c).post(sync);
+        assertThat(nothing.statusCode()).as(nothing.asString()).isEqualTo(409);
     }
 
     @Test
@@ -429,6 +517,33 @@ class GitOpsTest {
     private JsonPath awaitSynced(String name, String commit) {
         return Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> status(name),
                 j -> commit.equals(j.getString("status.lastSyncedCommit")));
+    }
+
+    private void putRepository(String name, String extra) {
+        Response put = Api.givenYaml().body(repository(name, git.url(), extra)).put(Api.BASE + "/namespaces/" + ns + "/gitrepositories/" + name);
+        assertThat(put.statusCode()).as(put.asString()).isEqualTo(200);
+    }
+
+    /** The repository after the sync (or look) of its current spec. */
+    private JsonPath awaitLooked(String name) {
+        return Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> status(name),
+                j -> j.get("status.observedGeneration") != null && j.getLong("status.observedGeneration") == j.getLong("metadata.generation"));
+    }
+
+    private List<String> containerIds(String app) {
+        return DockerCli.appContainers(ns, app).stream().map(DockerCli.Ctr::id).toList();
+    }
+
+    /** Waits until every replica is a new, running container whose env holds {@code env}. */
+    private void awaitContainersWith(String app, List<String> oldIds, String env) {
+        Awaitility.await().atMost(CONVERGE).untilAsserted(() -> {
+            var ctrs = DockerCli.appContainers(ns, app);
+            assertThat(ctrs).hasSize(oldIds.size()).allSatisfy(ctr -> {
+                assertThat(oldIds).doesNotContain(ctr.id());
+                assertThat(ctr.running()).isTrue();
+                assertThat(DockerCli.inspect(ctr.id(), "{{json .Config.Env}}")).contains("\"" + env + "\"");
+            });
+        });
     }
 
     private JsonPath awaitAttempted(String name, String commit) {

@@ -25,6 +25,8 @@ class GitAccessRulesTest {
     void confirmNeedsDeployerWritingARepositoryNeedsAdminReadingViewer() {
         assertThat(rule("POST", "/api/v1alpha1/namespaces/shop/gitrepositories/site/confirm"))
                 .isEqualTo(new Rule(Access.ROLE, Role.deployer, "shop", "confirm the prune of gitrepositories"));
+        assertThat(rule("POST", "/api/v1alpha1/namespaces/shop/gitrepositories/site/sync"))
+                .isEqualTo(new Rule(Access.ROLE, Role.deployer, "shop", "sync a planned commit of gitrepositories"));
         assertThat(rule("POST", "/api/v1alpha1/namespaces/shop/gitrepositories").role()).isEqualTo(Role.admin);
         assertThat(rule("PUT", "/api/v1alpha1/namespaces/shop/gitrepositories/site").role()).isEqualTo(Role.admin);
         assertThat(rule("DELETE", "/api/v1alpha1/namespaces/shop/gitrepositories/site").role()).isEqualTo(Role.admin);
@@ -37,5 +39,6 @@ class GitAccessRulesTest {
         assertThat(AccessRules.target("POST", "/api/v1alpha1/namespaces/shop/gitrepositories/site/webhook"))
                 .isEqualTo(new AccessRules.Target("webhook", "GitRepository", "shop", "site"));
         assertThat(AccessRules.target("POST", "/api/v1alpha1/namespaces/shop/gitrepositories/site/confirm").verb()).isEqualTo("confirm");
+        assertThat(AccessRules.target("POST", "/api/v1alpha1/namespaces/shop/gitrepositories/site/sync").verb()).isEqualTo("sync");
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.GitRepository;
 import dev.mooring.api.GitRepositorySpec;
+import dev.mooring.api.GitRepositoryStatus;
+import dev.mooring.api.GitRepositoryStatus.NextSync;
 import dev.mooring.api.GitRepositoryStatus.PruneConfirmation;
 import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
@@ -31,9 +33,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A GitRepository's two actions: a Git host's push webhook (authenticated by its HMAC signature,
- * not by a token: see {@code AccessRules}) and a person's confirmation of a prune that a sync is
- * waiting for.
+ * A GitRepository's actions: a Git host's push webhook (authenticated by its HMAC signature, not
+ * by a token: see {@code AccessRules}), a person's confirmation of a prune that a sync is waiting
+ * for, and a person's go for the planned commit of a suspended repository.
  */
 // Rooted at /api/v1alpha1 like ResourcesApi: a class path of .../gitrepositories/{name} would shadow its GET.
 @Path("/api/v1alpha1")
@@ -119,18 +121,7 @@ public class GitRepositoryApi {
     @Operation(summary = "Confirm the prune a sync is waiting for; names the commit, so it cannot approve a later one")
     public Response confirm(@PathParam("ns") String ns, @PathParam("name") String name, @QueryParam("commit") String commitParam, byte[] body) {
         GitRepository repo = repository(ns, name);
-        String commit = commitParam;
-        if (commit == null && body != null && body.length > 0) {
-            try {
-                JsonNode n = ResourceCodec.JSON.readTree(body);
-                commit = n.path("commit").asText(null);
-            } catch (Exception e) {
-                throw ApiException.badRequest("the body is not JSON; send {\"commit\": \"<sha>\"} or ?commit=<sha>");
-            }
-        }
-        if (commit == null || commit.isBlank()) {
-            throw ApiException.invalid(List.of(new ApiException.FieldError("commit", "is required: the commit whose prune you confirm (status.pruneConfirmation.commit)")));
-        }
+        String commit = commit(commitParam, body, "the commit whose prune you confirm (status.pruneConfirmation.commit)");
         PruneConfirmation waiting = repo.getStatus() == null ? null : repo.getStatus().pruneConfirmation;
         if (waiting == null) {
             throw ApiException.conflict("GitRepository " + ns + "/" + name + " has no sync waiting for a prune confirmation");
@@ -149,6 +140,54 @@ public class GitRepositoryApi {
         answer.put("prune", waiting.prune);
         answer.put("message", "confirmed; the sync runs now");
         return Response.accepted(answer).build();
+    }
+
+    /**
+     * {@code ?commit=<sha>} or body {@code {"commit": "<sha>"}}: a suspended repository applies the
+     * commit it planned (status.nextSync.commit), and stays suspended. A later commit needs its own look.
+     */
+    @POST
+    @Path("/namespaces/{ns}/gitrepositories/{name}/sync")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Apply the commit a suspended repository planned (status.nextSync); names the commit, so it cannot apply a later one")
+    public Response sync(@PathParam("ns") String ns, @PathParam("name") String name, @QueryParam("commit") String commitParam, byte[] body) {
+        GitRepository repo = repository(ns, name);
+        String commit = commit(commitParam, body, "the planned commit to apply (status.nextSync.commit)");
+        GitRepositoryStatus status = repo.getStatus();
+        NextSync next = status == null ? null : status.nextSync;
+        if (!repo.getSpec().suspended() || next == null || !GitRepositoryStatus.SUSPENDED.equals(next.waitingFor)) {
+            throw ApiException.conflict("GitRepository " + ns + "/" + name + " has no planned commit waiting"
+                    + (repo.getSpec().suspended() ? " (status.nextSync is empty: the store holds what the ref names)"
+                    : ": it is not suspended, so it applies new commits itself"));
+        }
+        String c = commit.trim().toLowerCase();
+        if (c.length() < 7 || !next.commit.startsWith(c)) {
+            throw ApiException.conflict("GitRepository " + ns + "/" + name + " planned commit " + next.commit + ", not " + commit
+                    + "; only a planned commit can be applied (a newer one is planned at the next look)");
+        }
+        String before = repo.getMetadata().getResourceVersion();
+        MooringResource<?, ?> after = store.annotate(Kind.GitRepository, ns, name, GitRepository.SYNC_APPROVED, next.commit);
+        audit.wrote("sync", after, before, "planned commit " + next.commit + " approved while suspended");
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("commit", next.commit);
+        answer.put("message", "approved; the sync runs now");
+        return Response.accepted(answer).build();
+    }
+
+    private static String commit(String param, byte[] body, String what) {
+        String commit = param;
+        if (commit == null && body != null && body.length > 0) {
+            try {
+                JsonNode n = ResourceCodec.JSON.readTree(body);
+                commit = n.path("commit").asText(null);
+            } catch (Exception e) {
+                throw ApiException.badRequest("the body is not JSON; send {\"commit\": \"<sha>\"} or ?commit=<sha>");
+            }
+        }
+        if (commit == null || commit.isBlank()) {
+            throw ApiException.invalid(List.of(new ApiException.FieldError("commit", "is required: " + what)));
+        }
+        return commit;
     }
 
     private GitRepository repository(String ns, String name) {

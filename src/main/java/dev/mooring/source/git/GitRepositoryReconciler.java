@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The control loop's side of a GitRepository: decides whether a sync is due (its interval has
  * passed, its spec changed, a webhook asked, or a person confirmed a waiting prune) and runs it
- * through {@link GitSync}; otherwise it only asks to look again when the interval is up. Because
+ * through {@link GitSync} (a suspended repository's sync only plans; releasing the planned commit
+ * is due at once); otherwise it only asks to look again when the interval is up. Because
  * syncs run as reconcile passes, the work queue guarantees that two syncs of one repository never
  * overlap, whether a poll, a webhook or a resync started them. A deleted GitRepository deletes
  * what it applied when {@code prune} is on, and hands it to the REST API when it is off.
@@ -76,12 +77,14 @@ public class GitRepositoryReconciler implements Reconciler {
         Instant last = s.lastSyncTime == null ? null : Instant.parse(s.lastSyncTime);
         long generation = repo.getMetadata().getGeneration() == null ? 0 : repo.getMetadata().getGeneration();
         boolean confirmed = s.pruneConfirmation != null && Objects.equals(s.pruneConfirmation.commit, confirmedCommit(repo));
-        boolean due = asked || confirmed || last == null || !Objects.equals(s.observedGeneration, generation)
+        boolean approved = s.nextSync != null && GitRepositoryStatus.SUSPENDED.equals(s.nextSync.waitingFor)
+                && Objects.equals(s.nextSync.commit, approvedCommit(repo));
+        boolean due = asked || confirmed || approved || last == null || !Objects.equals(s.observedGeneration, generation)
                 || !now.isBefore(last.plus(interval));
         if (!due) {
             return Result.requeueAfter(Duration.between(now, last.plus(interval)));
         }
-        LOG.debugf("%s: sync (%s)", key, asked ? "webhook" : confirmed ? "prune confirmed" : last == null ? "first" : "interval or spec change");
+        LOG.debugf("%s: sync (%s)", key, asked ? "webhook" : confirmed ? "prune confirmed" : approved ? "planned commit approved" : last == null ? "first" : "interval or spec change");
         sync.sync(key, repo, s, now);
         s.observedGeneration = generation;
         status.status(key, repo, s);
@@ -91,6 +94,11 @@ public class GitRepositoryReconciler implements Reconciler {
     static String confirmedCommit(GitRepository repo) {
         Map<String, String> a = repo.getMetadata().getAnnotations();
         return a == null ? null : a.get(GitRepository.PRUNE_CONFIRMED);
+    }
+
+    static String approvedCommit(GitRepository repo) {
+        Map<String, String> a = repo.getMetadata().getAnnotations();
+        return a == null ? null : a.get(GitRepository.SYNC_APPROVED);
     }
 
     static void clearCondition(GitRepositoryStatus s, String type) {

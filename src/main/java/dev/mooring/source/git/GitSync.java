@@ -8,6 +8,7 @@ import dev.mooring.api.GitRepository;
 import dev.mooring.api.GitRepositorySpec;
 import dev.mooring.api.GitRepositoryStatus;
 import dev.mooring.api.GitRepositoryStatus.FileError;
+import dev.mooring.api.GitRepositoryStatus.NextSync;
 import dev.mooring.api.GitRepositoryStatus.PendingChange;
 import dev.mooring.api.GitRepositoryStatus.PruneConfirmation;
 import dev.mooring.api.GitRepositoryStatus.SyncError;
@@ -46,6 +47,11 @@ import java.util.Set;
  * {@code lastSyncedCommit} stays, {@code lastAttemptedCommit} and {@code lastError} say what was
  * wrong and where. A prune of more than the allowed share of the repository's resources waits for
  * {@code POST .../confirm?commit=}.
+ * <p>
+ * A commit that waits (for that confirmation, or because {@code spec.suspend} is true) has its
+ * engine-level plan in {@code status.nextSync}, computed by {@link NextSyncPlans} without touching
+ * anything. Releasing a waiting commit (a confirmation, {@code suspend} set back to false, or
+ * {@code POST .../sync?commit=}) applies exactly that commit, not whatever the branch holds by then.
  */
 @ApplicationScoped
 public class GitSync {
@@ -59,6 +65,8 @@ public class GitSync {
     Admission admission;
     @Inject
     StatusWriter events;
+    @Inject
+    NextSyncPlans nextSyncPlans;
     @ConfigProperty(name = "mooring.data-dir")
     Path dataDir;
     @ConfigProperty(name = "mooring.git.prune-confirm-ratio", defaultValue = "0.5")
@@ -85,22 +93,25 @@ public class GitSync {
     void sync(ResourceKey key, GitRepository repo, GitRepositoryStatus s, Instant now) {
         GitRepositorySpec spec = repo.getSpec();
         GitCheckouts checkouts = checkouts(repo.namespace(), repo.name());
+        String released = released(repo, s);
         s.url = spec.url;
         s.ref = spec.ref();
         s.lastSyncTime = now.toString();
-        String commit;
-        try {
-            commit = checkouts.fetch(spec.url, spec.ref(), credentials(repo));
-        } catch (SyncFailure e) {
-            fail(key, repo, s, null, e, now);
-            return;
-        } catch (Exception e) {
-            fail(key, repo, s, null, new SyncFailure("FetchFailed", "cannot fetch " + spec.ref() + " from " + spec.url + ": " + message(e), List.of()), now);
-            return;
+        String commit = released;
+        if (commit == null) {
+            try {
+                commit = checkouts.fetch(spec.url, spec.ref(), credentials(repo));
+            } catch (SyncFailure e) {
+                fail(key, repo, s, null, e, now);
+                return;
+            } catch (Exception e) {
+                fail(key, repo, s, null, new SyncFailure("FetchFailed", "cannot fetch " + spec.ref() + " from " + spec.url + ": " + message(e), List.of()), now);
+                return;
+            }
         }
         s.lastAttemptedCommit = commit;
         try {
-            apply(key, repo, s, commit, checkouts, now);
+            apply(key, repo, s, commit, checkouts, spec.suspended() && released == null, now);
         } catch (SyncFailure e) {
             fail(key, repo, s, commit, e, now);
         } catch (Exception e) {
@@ -109,7 +120,30 @@ public class GitSync {
         }
     }
 
-    private void apply(ResourceKey key, GitRepository repo, GitRepositoryStatus s, String commit, GitCheckouts checkouts, Instant now) throws Exception {
+    /**
+     * The waiting commit a person has released, applied as it is rather than fetched again: a
+     * confirmed prune, or a planned commit of a suspended repository once {@code suspend} is false
+     * or {@code POST .../sync} named it. Null when nothing was released, or the repository now
+     * follows another URL or ref (then the sync fetches).
+     */
+    static String released(GitRepository repo, GitRepositoryStatus s) {
+        GitRepositorySpec spec = repo.getSpec();
+        if (!Objects.equals(s.url, spec.url) || !Objects.equals(s.ref, spec.ref())) {
+            return null;
+        }
+        if (s.pruneConfirmation != null && Objects.equals(s.pruneConfirmation.commit, GitRepositoryReconciler.confirmedCommit(repo))) {
+            return s.pruneConfirmation.commit;
+        }
+        NextSync next = s.nextSync;
+        if (next != null && GitRepositoryStatus.SUSPENDED.equals(next.waitingFor)
+                && (!spec.suspended() || Objects.equals(next.commit, GitRepositoryReconciler.approvedCommit(repo)))) {
+            return next.commit;
+        }
+        return null;
+    }
+
+    /** Checks the commit and, unless {@code planOnly} (a suspended repository's look), applies it. */
+    private void apply(ResourceKey key, GitRepository repo, GitRepositoryStatus s, String commit, GitCheckouts checkouts, boolean planOnly, Instant now) throws Exception {
         GitRepositorySpec spec = repo.getSpec();
         String ns = repo.namespace();
         String source = ResourceStore.gitSource(ns, repo.name());
@@ -139,7 +173,13 @@ public class GitSync {
         }
         List<PendingChange> pending = pendingChanges(preview);
         double ratio = spec.pruneConfirmRatio != null ? spec.pruneConfirmRatio : defaultConfirmRatio;
-        if (!prune.isEmpty() && prune.size() > ratio * owned.size() && !commit.equals(GitRepositoryReconciler.confirmedCommit(repo))) {
+        boolean pruneExceeds = !prune.isEmpty() && prune.size() > ratio * owned.size();
+        if (planOnly) {
+            planOnly(key, repo, s, commit, preview, pending, pruneExceeds, now);
+            keepCheckouts(key, checkouts, s.lastSyncedCommit, s.previousSyncedCommit, commit); // earlier looks' go
+            return;
+        }
+        if (pruneExceeds && !commit.equals(GitRepositoryReconciler.confirmedCommit(repo))) {
             PruneConfirmation c = new PruneConfirmation();
             c.commit = commit;
             c.prune = prune.stream().map(k -> k.kind() + "/" + k.name()).toList();
@@ -149,6 +189,7 @@ public class GitSync {
             boolean announced = s.pruneConfirmation == null || !commit.equals(s.pruneConfirmation.commit);
             s.pruneConfirmation = c;
             s.pendingChanges = pending;
+            s.nextSync = nextSyncPlans.of(commit, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED, preview, now);
             s.lastError = null;
             String msg = "commit " + shortId(commit) + " would delete " + c.pruneCount + " of the " + c.ownedCount
                     + " resources this repository owns (" + String.join(", ", c.prune) + "), more than its share " + ratio
@@ -183,6 +224,7 @@ public class GitSync {
         s.lastError = null;
         s.pendingChanges = null;
         s.pruneConfirmation = null;
+        s.nextSync = null;
         GitRepositoryReconciler.clearCondition(s, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED);
         String summary = "commit " + shortId(commit) + ": " + s.created.size() + " created, " + s.configured.size() + " configured, "
                 + s.unchanged.size() + " unchanged, " + s.pruned.size() + " pruned"
@@ -192,16 +234,63 @@ public class GitSync {
         if (!s.created.isEmpty() || !s.configured.isEmpty() || !s.pruned.isEmpty()) {
             events.event(key, repo, StatusWriter.NORMAL, "Synced", summary);
         }
+        keepCheckouts(key, checkouts, commit, s.previousSyncedCommit);
+    }
+
+    /** Removes the checkouts of other commits than these (nulls ignored); a failure is only logged. */
+    private static void keepCheckouts(ResourceKey key, GitCheckouts checkouts, String... commits) {
         Set<String> keep = new HashSet<>();
-        keep.add(commit);
-        if (s.previousSyncedCommit != null) {
-            keep.add(s.previousSyncedCommit);
+        for (String c : commits) {
+            if (c != null) {
+                keep.add(c);
+            }
         }
         try {
             checkouts.keepOnly(keep);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warnf("%s: old checkouts not removed: %s", key, e.toString()); // the sync itself succeeded
         }
+    }
+
+    /**
+     * A suspended repository's look at a valid commit: when it differs from what the store holds
+     * (another commit, or the same one under a changed spec), its plan goes to
+     * {@code status.nextSync} and {@code Synced} says it waits; nothing is applied.
+     */
+    private void planOnly(ResourceKey key, GitRepository repo, GitRepositoryStatus s, String commit, List<Written> preview,
+                          List<PendingChange> pending, boolean pruneExceeds, Instant now) {
+        s.lastError = null;
+        if (s.pruneConfirmation != null && !commit.equals(s.pruneConfirmation.commit)) {
+            s.pruneConfirmation = null; // it was about another commit
+            GitRepositoryReconciler.clearCondition(s, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED);
+        }
+        if (commit.equals(s.lastSyncedCommit) && pending.isEmpty()) {
+            s.nextSync = null;
+            s.pendingChanges = null;
+            String msg = "commit " + shortId(commit) + " is synced; spec.suspend is true: a new commit is planned in status.nextSync, not applied";
+            s.setCondition(GitRepositoryStatus.SYNCED, true, "Synced", msg, now);
+            s.setCondition(Condition.READY, true, "Synced", msg, now);
+            return;
+        }
+        boolean announced = s.nextSync == null || !commit.equals(s.nextSync.commit) || !GitRepositoryStatus.SUSPENDED.equals(s.nextSync.waitingFor);
+        s.nextSync = nextSyncPlans.of(commit, GitRepositoryStatus.SUSPENDED, preview, now);
+        s.pendingChanges = pending;
+        String ns = repo.namespace();
+        String msg = "commit " + shortId(commit) + " waits: spec.suspend is true. It would " + counts(pending)
+                + (pruneExceeds ? " (a prune that needs a confirmation too)" : "") + "; its plan is in status.nextSync. Set spec.suspend to false,"
+                + " or POST /api/v1alpha1/namespaces/" + ns + "/gitrepositories/" + repo.name() + "/sync?commit=" + commit + ", to apply it";
+        s.setCondition(GitRepositoryStatus.SYNCED, false, GitRepositoryStatus.SUSPENDED, msg, now);
+        s.setCondition(Condition.READY, false, GitRepositoryStatus.SUSPENDED, msg, now);
+        if (announced) {
+            events.event(key, repo, StatusWriter.NORMAL, "SyncSuspended", msg);
+        }
+    }
+
+    private static String counts(List<PendingChange> pending) {
+        long create = pending.stream().filter(p -> p.action.equals("create")).count();
+        long configure = pending.stream().filter(p -> p.action.equals("configure")).count();
+        long prune = pending.stream().filter(p -> p.action.equals("prune")).count();
+        return "create " + create + ", configure " + configure + " and prune " + prune + " resources";
     }
 
     /** A deleted GitRepository: prune on, what it applied goes too; prune off, the REST API owns it from now on. */
@@ -229,6 +318,7 @@ public class GitSync {
             // whatever waited for a confirmation was about another commit
             s.pendingChanges = null;
             s.pruneConfirmation = null;
+            s.nextSync = null;
             GitRepositoryReconciler.clearCondition(s, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED);
         }
         s.setCondition(Condition.READY, false, e.reason, e.getMessage(), now);
