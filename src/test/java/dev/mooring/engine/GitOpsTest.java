@@ -79,7 +79,7 @@ class GitOpsTest {
         String b = git.commit("web v2", Map.of("apps/web.yaml", app("web", 1, IMAGE2, "")));
         JsonPath synced = awaitSynced("site", b);
         assertThat(synced.getList("status.configured", String.class)).containsExactly("App/web");
-        Awaitility.await().atMost(CONVERGE).untilAsserted(() -> {
+        Awaitility.await().atMost(CONVERGE).ignoreExceptions().untilAsserted(() -> {
             var ctrs = DockerCli.appContainers(ns, "web");
             assertThat(ctrs).singleElement().satisfies(c -> {
                 assertThat(c.running()).isTrue();
@@ -536,7 +536,7 @@ class GitOpsTest {
 
     /** Waits until every replica is a new, running container whose env holds {@code env}. */
     private void awaitContainersWith(String app, List<String> oldIds, String env) {
-        Awaitility.await().atMost(CONVERGE).untilAsserted(() -> {
+        Awaitility.await().atMost(CONVERGE).ignoreExceptions().untilAsserted(() -> {
             var ctrs = DockerCli.appContainers(ns, app);
             assertThat(ctrs).hasSize(oldIds.size()).allSatisfy(ctr -> {
                 assertThat(oldIds).doesNotContain(ctr.id());
