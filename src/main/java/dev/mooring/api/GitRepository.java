@@ -23,6 +23,11 @@ public class GitRepository extends MooringResource<GitRepositorySpec, GitReposit
     /** Annotation the confirm endpoint sets: the commit whose prune a person has approved. */
     public static final String PRUNE_CONFIRMED = "mooring.dev/prune-confirmed-commit";
     /** Annotation the sync endpoint sets: the planned commit a person lets a suspended repository apply. */
+    /**
+     * Annotation a webhook sets when it reaches an instance that is not the leader: the time of the
+     * push, so the leader syncs at its next look (resync) instead of at the next interval.
+     */
+    public static final String SYNC_REQUESTED = "mooring.dev/sync-requested-at";
     public static final String SYNC_APPROVED = "mooring.dev/sync-approved-commit";
 
     /** A repository lives in the store, not on an engine. */

@@ -371,6 +371,45 @@ class GitOpsTest {
         assertThat(nothing.statusCode()).as(nothing.asString()).isEqualTo(409);
     }
 
+    @jakarta.inject.Inject
+    dev.mooring.control.Leadership leadership;
+
+    /**
+     * Behind a Service, a webhook may reach a follower, which never reconciles: the request is kept
+     * in the store, and the leader syncs at its next look rather than at the next interval (1h).
+     * The follower is simulated by taking this instance's leadership away and giving it back.
+     */
+    @Test
+    void aWebhookThatReachesAFollowerIsSyncedByTheLeader() {
+        Api.applyOk("""
+                apiVersion: mooring.dev/v1alpha1
+                kind: Secret
+                metadata: {name: hook, namespace: %s}
+                stringData: {secret: "%s"}
+                """.formatted(ns, HOOK_SECRET));
+        String a = git.commit("v1", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '1'}]")));
+        createRepository("site", git.url(), "interval: 1h\nwebhook: {secretRef: {name: hook, key: secret}}");
+        awaitSynced("site", a);
+        String b = git.commit("v2", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '2'}]")));
+        byte[] push = pushPayload("refs/heads/main", b);
+
+        leadership.lost();
+        try {
+            Response ok = github("site", push, "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), push));
+            assertThat(ok.statusCode()).as(ok.asString()).isEqualTo(202);
+            assertThat(ok.jsonPath().getString("message")).contains("not the leader");
+            assertThat(Api.get(ns, "gitrepositories", "site").jsonPath().getMap("metadata.annotations"))
+                    .containsKey(dev.mooring.api.GitRepository.SYNC_REQUESTED);
+            // the follower itself syncs nothing
+            Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> a.equals(status("site").getString("status.lastAttemptedCommit")));
+        } finally {
+            leadership.acquired(); // the new leader resyncs every key at once
+        }
+        awaitSynced("site", b);
+        assertThat(Api.get(ns, "apps", "a").jsonPath().getString("spec.env[0].value")).isEqualTo("2");
+    }
+
     @Test
     void webhooksAreCheckedAndSyncAtOnce() {
         Api.applyOk("""

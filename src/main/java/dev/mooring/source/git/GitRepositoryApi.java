@@ -107,9 +107,10 @@ public class GitRepositoryApi {
             audit.add(new AuditTrail.Change("webhook", "GitRepository", ns, name, null, null, host + " push to " + ref + ": ignored (follows " + spec.ref() + ")"));
             return Response.accepted(answer).build();
         }
-        reconciler.requestSync(ns, name);
+        boolean now = reconciler.requestSync(ns, name);
         answer.put("sync", true);
-        answer.put("message", "sync of " + spec.ref() + " started");
+        answer.put("message", now ? "sync of " + spec.ref() + " started"
+                : "sync of " + spec.ref() + " requested: this instance is not the leader, which syncs at its next look (mooring.controller.resync-interval)");
         audit.add(new AuditTrail.Change("webhook", "GitRepository", ns, name, null, null, host + " push to " + (ref == null ? spec.ref() : ref) + ": sync requested"));
         return Response.accepted(answer).build();
     }

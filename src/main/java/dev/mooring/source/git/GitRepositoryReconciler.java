@@ -2,6 +2,7 @@ package dev.mooring.source.git;
 
 import dev.mooring.api.GitRepository;
 import dev.mooring.api.GitRepositoryStatus;
+import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
@@ -41,6 +42,8 @@ public class GitRepositoryReconciler implements Reconciler {
     GitSync sync;
     @Inject
     Controller controller;
+    @Inject
+    dev.mooring.control.Leadership leadership;
 
     /** Repositories a webhook asked to sync now; consumed by the next pass. */
     private final Set<ResourceKey> requested = ConcurrentHashMap.newKeySet();
@@ -50,11 +53,37 @@ public class GitRepositoryReconciler implements Reconciler {
         return "GitRepository";
     }
 
-    /** A webhook's push: sync at the next pass, which is enqueued at once. */
-    public void requestSync(String namespace, String name) {
+    /**
+     * A webhook's push. On the leader: sync at the next pass, which is enqueued at once. On a
+     * follower, which never reconciles, the request is written to the store (annotation
+     * {@link GitRepository#SYNC_REQUESTED}) for the leader to see at its next look, at the latest
+     * after mooring.controller.resync-interval.
+     *
+     * @return true when this instance syncs at once, false when the request waits for the leader
+     */
+    public boolean requestSync(String namespace, String name) {
         ResourceKey key = new ResourceKey(kind(), namespace, name);
+        if (!leadership.isLeader()) {
+            store.annotate(Kind.GitRepository, namespace, name, GitRepository.SYNC_REQUESTED, Instant.now().toString());
+            return false;
+        }
         requested.add(key);
         controller.enqueue(key);
+        return true;
+    }
+
+    /** A follower's webhook asked for a sync after the last one. */
+    static boolean requestedSince(GitRepository repo, Instant lastSync) {
+        Map<String, String> a = repo.getMetadata().getAnnotations();
+        String at = a == null ? null : a.get(GitRepository.SYNC_REQUESTED);
+        if (at == null) {
+            return false;
+        }
+        try {
+            return lastSync == null || Instant.parse(at).isAfter(lastSync);
+        } catch (java.time.format.DateTimeParseException e) {
+            return true; // a malformed request still asks for a sync; the sync itself is harmless
+        }
     }
 
     @Override
@@ -73,8 +102,8 @@ public class GitRepositoryReconciler implements Reconciler {
         GitRepositoryStatus s = repo.getStatus() == null ? new GitRepositoryStatus() : repo.getStatus();
         Duration interval = repo.getSpec().intervalOrDefault();
         Instant now = Instant.now();
-        boolean asked = requested.remove(key);
         Instant last = s.lastSyncTime == null ? null : Instant.parse(s.lastSyncTime);
+        boolean asked = requested.remove(key) | requestedSince(repo, last);
         long generation = repo.getMetadata().getGeneration() == null ? 0 : repo.getMetadata().getGeneration();
         boolean confirmed = s.pruneConfirmation != null && Objects.equals(s.pruneConfirmation.commit, confirmedCommit(repo));
         boolean approved = s.nextSync != null && GitRepositoryStatus.SUSPENDED.equals(s.nextSync.waitingFor)
