@@ -2,6 +2,7 @@ package dev.mooring.engine;
 
 import dev.mooring.testing.Api;
 import dev.mooring.testing.DockerCli;
+import dev.mooring.testing.Registry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -155,22 +156,10 @@ class ImageBuildTest {
 
     @Test
     void aBuildWithPushLandsInTheRegistryUnderItsDigestTag() throws Exception {
-        int registryPort = DockerCli.freePort();
-        Path root = Files.createTempDirectory("mooring-registry");
-        Files.writeString(root.resolve("config.yml"), """
-                version: 0.1
-                storage:
-                  filesystem: {rootdirectory: %s}
-                http:
-                  addr: 127.0.0.1:%d
-                """.formatted(root.resolve("data"), registryPort));
-        Process registry = new ProcessBuilder("docker-registry", "serve", root.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(root.resolve("registry.log").toFile()).start();
+        Registry registry = Registry.start();
+        int registryPort = registry.port();
         String pulled = null;
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
-                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + "/v2/")).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             Response secret = Api.givenYaml().body("""
                     apiVersion: mooring.dev/v1alpha1
                     kind: Secret
@@ -192,8 +181,7 @@ class ImageBuildTest {
             assertThat(ref).matches("127\\.0\\.0\\.1:" + registryPort + "/mooring/pushed:ctx-[0-9a-f]{16}");
             assertThat(j.getString("status.build.image")).isEqualTo(ref);
             String tag = ref.substring(ref.lastIndexOf(':') + 1);
-            String tags = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registryPort + "/v2/mooring/pushed/tags/list")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String tags = registry.get("/v2/mooring/pushed/tags/list").body();
             assertThat(tags).contains(tag);
             assertThat(RestAssured.get(Api.BASE + "/namespaces/" + ns + "/apps/web/buildlog").asString()).contains("# pushed " + ref, "as mooring");
 
@@ -204,7 +192,7 @@ class ImageBuildTest {
             pulled = ref;
             assertThat(DockerCli.run("image", "inspect", "--format", "{{.Id}}", ref)).isEqualTo(id);
         } finally {
-            registry.destroy();
+            registry.close();
             if (pulled != null) {
                 DockerCli.run("image", "rm", "-f", pulled);
             }

@@ -2,6 +2,7 @@ package dev.mooring.engine;
 
 import dev.mooring.testing.Api;
 import dev.mooring.testing.DockerCli;
+import dev.mooring.testing.Registry;
 import dev.mooring.testing.DockerCli.Ctr;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -17,8 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -330,22 +329,9 @@ class RolloutTest {
 
     @Test
     void withPullPolicyAlwaysAnImagePushedAnewUnderTheSameTagIsPulledAndRolledOut() throws Exception {
-        int port = DockerCli.freePort();
-        Path root = Files.createTempDirectory("mooring-registry");
-        Files.writeString(root.resolve("config.yml"), """
-                version: 0.1
-                storage:
-                  filesystem: {rootdirectory: %s}
-                http:
-                  addr: 127.0.0.1:%d
-                """.formatted(root.resolve("data"), port));
-        Process registry = new ProcessBuilder("docker-registry", "serve", root.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(root.resolve("registry.log").toFile()).start();
-        String ref = "127.0.0.1:" + port + "/mooring/pulled:latest";
+        Registry registry = Registry.start();
+        String ref = registry.host() + "/mooring/pulled:latest";
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
-                    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/")).build(),
-                            HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             String v1 = DockerCli.build(ref, "FROM mooring-test/busybox:1\nRUN echo one > /version\n");
             DockerCli.run("push", ref);
             Api.applyOk(Api.app(ns, "pull", 1, "imagePullPolicy: Always\nupdate: {monitor: 1s}").replace(DockerCli.IMAGE, ref));
@@ -362,7 +348,7 @@ class RolloutTest {
             Api.awaitReady(ns, "pull", CONVERGE);
         } finally {
             clean();
-            registry.destroy();
+            registry.close();
             DockerCli.run("image", "rm", "-f", ref);
         }
     }
