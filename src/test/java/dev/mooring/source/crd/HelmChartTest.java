@@ -63,7 +63,12 @@ class HelmChartTest {
         Map<String, List<String>> resources = role.getRules().stream().collect(Collectors.toMap(
                 r -> String.join(",", r.getApiGroups()), PolicyRule::getResources, (a, b) -> { List<String> l = new ArrayList<>(a); l.addAll(b); return l; }));
         assertThat(resources).containsOnlyKeys("mooring.dev", "coordination.k8s.io", "");
-        assertThat(resources.get("mooring.dev")).contains("apps", "apps/status", "apps/finalizers").noneMatch(r -> r.startsWith("secrets"));
+        assertThat(resources.get("mooring.dev")).noneMatch(r -> r.startsWith("secrets"));
+        // every custom resource the chart installs, with its status and finalizers, and no other
+        List<String> plurals = crdPlurals();
+        assertThat(plurals).contains("apps", "gitrepositories");
+        List<String> expected = plurals.stream().flatMap(p -> Stream.of(p, p + "/status", p + "/finalizers")).toList();
+        assertThat(resources.get("mooring.dev")).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(resources.get("coordination.k8s.io")).containsExactly("leases");
         assertThat(resources.get("")).containsExactly("events");
         assertThat(role.getRules()).flatExtracting(PolicyRule::getVerbs).doesNotContain("*", "delete");
@@ -109,6 +114,22 @@ class HelmChartTest {
         for (String n : names) {
             assertThat(Files.readAllBytes(CHART.resolve("crds").resolve(n))).as("helm/mooring/crds/%s; run `%s`", n, CrdFilesTest.REGENERATE)
                     .isEqualTo(Files.readAllBytes(Path.of("crds", n)));
+        }
+    }
+
+    /** The plural of each CRD in the chart. */
+    private static List<String> crdPlurals() {
+        try (Stream<Path> s = Files.list(CHART.resolve("crds"))) {
+            return s.sorted().map(p -> {
+                try {
+                    return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(Files.readString(p),
+                            io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class).getSpec().getNames().getPlural();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
