@@ -4,6 +4,7 @@ import dev.mooring.api.ApiException.FieldError;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -483,6 +484,50 @@ public final class Validation {
             error("spec.update.order", "start-first runs the new container beside the old one, which cannot bind the same fixed "
                     + "hostPort on one engine; use stop-first, or leave hostPort empty for an ephemeral port");
         }
+    }
+
+    /**
+     * Whether writing {@code incoming} would make Apps depend on each other in a circle: the
+     * incoming Apps over the stored ones of their namespaces (an incoming App replaces the stored
+     * one of its name). Every write path asks this before storing (the REST API, the custom
+     * resource mirror), so that no App waits forever for one that waits for it.
+     *
+     * @param stored the stored Apps of each namespace an incoming App is in, by namespace
+     * @return the field error naming the first cycle (as {@code a -> b -> a}) and the App that
+     *         starts it, or null when there is none
+     */
+    public static FieldError dependencyCycle(Map<String, ? extends Collection<App>> stored, List<? extends MooringResource<?, ?>> incoming) {
+        Map<String, Map<String, List<String>>> byNamespace = new java.util.TreeMap<>();
+        for (MooringResource<?, ?> r : incoming) {
+            if (r instanceof App app && !byNamespace.containsKey(app.namespace())) {
+                Map<String, List<String>> edges = new java.util.LinkedHashMap<>();
+                Collection<App> apps = stored.get(app.namespace());
+                for (App s : apps == null ? List.<App>of() : apps) {
+                    edges.put(s.name(), dependsOn(s));
+                }
+                byNamespace.put(app.namespace(), edges);
+            }
+        }
+        for (MooringResource<?, ?> r : incoming) {
+            if (r instanceof App app) {
+                byNamespace.get(app.namespace()).put(app.name(), dependsOn(app));
+            }
+        }
+        for (var e : byNamespace.entrySet()) {
+            String cycle = dependencyCycle(e.getValue());
+            if (cycle != null) {
+                String first = cycle.substring(0, cycle.indexOf(' '));
+                return new FieldError("spec.dependsOn", "Apps in namespace " + e.getKey() + " depend on each other in a cycle: " + cycle,
+                        "App " + e.getKey() + "/" + first);
+            }
+        }
+        return null;
+    }
+
+    /** The names of the Apps one App depends on. */
+    public static List<String> dependsOn(App app) {
+        return app.getSpec() == null || app.getSpec().dependsOn == null ? List.of()
+                : app.getSpec().dependsOn.stream().filter(java.util.Objects::nonNull).map(d -> d.app).filter(java.util.Objects::nonNull).toList();
     }
 
     /**

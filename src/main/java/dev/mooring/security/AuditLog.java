@@ -1,6 +1,9 @@
 package dev.mooring.security;
 
+import dev.mooring.api.Kind;
+import dev.mooring.api.MooringResource;
 import dev.mooring.store.AuditStore;
+import dev.mooring.store.ResourceStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.vertx.ext.web.RoutingContext;
@@ -27,6 +30,10 @@ import java.util.concurrent.TimeUnit;
 public class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
     static final int QUEUE = 10_000;
+    /** The user of the lines for what the custom resource mirror wrote. */
+    public static final String CRD_USER = "system:crd";
+    /** The user of the lines for what a Git sync wrote. */
+    public static final String GIT_USER = "system:git";
 
     @Inject
     AuditStore store;
@@ -49,6 +56,44 @@ public class AuditLog {
         if (!queue.offer(entry)) {
             LOG.warnf("audit queue full: dropped %s %s %s/%s by %s", entry.verb(), entry.kind(), entry.namespace(), entry.name(), entry.user());
         }
+    }
+
+    /**
+     * The audit line of a change a source made in the store on its own, with no request behind it
+     * (the custom resource mirror, a Git sync): {@code user} is the source ({@link #CRD_USER},
+     * {@link #GIT_USER}); verb {@code create}, {@code update} or {@code delete} after the outcome,
+     * no token, no source address, outcome {@code allowed} with the status the REST API would have
+     * answered, and the outcome and {@code detail} as the detail. An unchanged resource is no change:
+     * no line (a source applies what it holds over and over).
+     */
+    public void sourceWrote(String user, ResourceStore.Written w, String detail) {
+        String verb = switch (w.outcome()) {
+            case created -> "create";
+            case configured -> "update";
+            case deleted -> "delete";
+            case unchanged -> null;
+        };
+        if (verb == null) {
+            return;
+        }
+        int status = switch (w.outcome()) {
+            case created -> 201;
+            case deleted -> 202;
+            default -> 200;
+        };
+        MooringResource<?, ?> r = w.resource();
+        String what = w.outcome() == ResourceStore.Outcome.deleted ? "deletion started" : w.outcome().name();
+        submit(new AuditStore.Entry(null, user, null, verb, Kind.of(r).name(), r.namespace(), r.name(), w.previousResourceVersion(),
+                r.getMetadata().getResourceVersion(), null, "allowed", status, detail == null ? what : what + "; " + detail));
+    }
+
+    /**
+     * The audit line of a change a source tried and was refused (outcome {@code rejected} with the
+     * status the REST API would have answered: 409 or 422), such as an invalid custom resource.
+     */
+    public void sourceRefused(String user, String verb, Kind kind, String namespace, String name, String resourceVersion, int status, String detail) {
+        submit(new AuditStore.Entry(null, user, null, verb, kind.name(), namespace, name, resourceVersion, null, null,
+                outcome(status), status, detail));
     }
 
     private void write() {

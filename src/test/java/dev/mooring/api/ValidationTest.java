@@ -387,6 +387,34 @@ class ValidationTest {
         assertThat(Validation.capability("cap_net_raw")).isEqualTo("NET_RAW");
     }
 
+    @Test
+    void anIncomingAppThatClosesADependencyCycleOverTheStoredOnesIsNamedWithTheCycle() {
+        App a = dependsOn("a", "b");
+        App b = dependsOn("b", "a");
+        App c = dependsOn("c", "a");
+        // b alone, with a stored: closes a -> b -> a
+        ApiException.FieldError e = Validation.dependencyCycle(Map.of("default", List.of(a, c)), List.of(b));
+        assertThat(e).isNotNull();
+        assertThat(e.field()).isEqualTo("spec.dependsOn");
+        assertThat(e.message()).isEqualTo("Apps in namespace default depend on each other in a cycle: a -> b -> a");
+        assertThat(e.object()).isEqualTo("App default/a");
+        // the incoming App replaces the stored one of its name: b no longer depending on a lifts it
+        assertThat(Validation.dependencyCycle(Map.of("default", List.of(a, b)), List.of(dependsOn("b", "c")))).isNull();
+        // stored Apps of another namespace do not count; nor does a write without Apps
+        assertThat(Validation.dependencyCycle(Map.of("other", List.of(a)), List.of(b))).isNull();
+        assertThat(Validation.dependencyCycle(Map.of("default", List.of(a, b)), List.of())).isNull();
+        // a cycle within the incoming Apps alone
+        assertThat(Validation.dependencyCycle(Map.of(), List.of(a, b))).isNotNull();
+    }
+
+    private static App dependsOn(String name, String other) {
+        App app = named(name);
+        AppSpec.Dependency d = new AppSpec.Dependency();
+        d.app = other;
+        app.getSpec().dependsOn = List.of(d);
+        return app;
+    }
+
     private static List<String> fields(MooringResource<?, ?> r) {
         return Validation.validate(r).stream().map(ApiException.FieldError::field).toList();
     }

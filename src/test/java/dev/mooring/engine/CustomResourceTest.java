@@ -16,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +112,23 @@ class CustomResourceTest {
         return last[0];
     }
 
+    private static AppSpec.Dependency dependency(String app) {
+        AppSpec.Dependency d = new AppSpec.Dependency();
+        d.app = app;
+        return d;
+    }
+
+    /** The audit log's lines about one resource of the namespace written by the custom resource source, newest first. */
+    private static List<Map<String, Object>> crdAudit(String name) {
+        return RestAssured.given().queryParam("namespace", NS).queryParam("user", "system:crd").queryParam("name", name)
+                .get(Api.BASE + "/audit").then().statusCode(200).extract().jsonPath().getList("items");
+    }
+
+    private static long rv(Map<String, Object> line, String field) {
+        assertThat(line.get(field)).as("%s of %s", field, line).isNotNull();
+        return Long.parseLong((String) line.get(field));
+    }
+
     private List<Event> events(String name) {
         return k8s.v1().events().inNamespace(NS).list().getItems().stream()
                 .filter(e -> name.equals(e.getInvolvedObject().getName())).toList();
@@ -158,6 +176,74 @@ class CustomResourceTest {
                 assertThat(DockerCli.appContainers(NS, "web")).isEmpty());
         Awaitility.await("custom resource removed").atMost(CONVERGE).untilAsserted(() -> assertThat(cr("web")).isNull());
         assertThat(Api.get(NS, "apps", "web").statusCode()).isEqualTo(404);
+
+        // Each change the custom resource made in the store is in the audit log, as system:crd with
+        // no source address, with its resourceVersions before and after: created, edited, deleted
+        // (newest first; the loop's own writes, like its finalizer, come between them).
+        Awaitility.await("audit lines of the custom resource's writes").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<Map<String, Object>> lines = crdAudit("web");
+            assertThat(lines).extracting(l -> l.get("verb")).containsExactly("delete", "update", "create");
+            assertThat(lines).allSatisfy(l -> {
+                assertThat(l).containsEntry("user", "system:crd").containsEntry("kind", "App").containsEntry("outcome", "allowed");
+                assertThat(l.get("sourceAddress")).isNull();
+                assertThat(l.get("tokenId")).isNull();
+            });
+            Map<String, Object> delete = lines.get(0), update = lines.get(1), create = lines.get(2);
+            assertThat(create.get("resourceVersionBefore")).isNull();
+            assertThat((String) create.get("detail")).isEqualTo("created; custom resource generation 1");
+            assertThat(rv(update, "resourceVersionBefore")).isGreaterThanOrEqualTo(rv(create, "resourceVersionAfter"));
+            assertThat(rv(update, "resourceVersionAfter")).isGreaterThan(rv(update, "resourceVersionBefore"));
+            assertThat((String) update.get("detail")).isEqualTo("configured; custom resource generation 2");
+            assertThat(rv(delete, "resourceVersionBefore")).isGreaterThanOrEqualTo(rv(update, "resourceVersionAfter"));
+            assertThat((String) delete.get("detail")).contains("deletion started");
+        });
+    }
+
+    @Test
+    void aCustomAppThatWouldCloseADependencyCycleIsRefusedUntilTheCycleIsGone() {
+        App a = app("cyc-a", 1, "a");
+        a.getSpec().dependsOn = List.of(dependency("cyc-b"));
+        k8s.resources(App.class).inNamespace(NS).resource(a).create();
+        // mirrored, and waiting for an App that does not exist yet
+        Awaitility.await("cyc-a mirrored").atMost(CONVERGE).until(() -> Api.get(NS, "apps", "cyc-a").statusCode() == 200);
+
+        App b = app("cyc-b", 1, "b");
+        b.getSpec().dependsOn = List.of(dependency("cyc-a"));
+        k8s.resources(App.class).inNamespace(NS).resource(b).create();
+
+        String cycle = "cyc-a -> cyc-b -> cyc-a";
+        Awaitility.await("Ready=False, Invalid, naming the cycle").atMost(CONVERGE).untilAsserted(() -> {
+            App c = cr("cyc-b");
+            assertThat(c.getStatus()).isNotNull();
+            Condition ready = c.getStatus().condition(Condition.READY).orElseThrow();
+            assertThat(ready.status).isEqualTo(Condition.FALSE);
+            assertThat(ready.reason).isEqualTo("Invalid");
+            assertThat(ready.message).contains("spec.dependsOn").contains(cycle);
+        });
+        Awaitility.await("a Warning event naming the cycle").atMost(CONVERGE).untilAsserted(() ->
+                assertThat(events("cyc-b")).anySatisfy(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getReason()).isEqualTo("Invalid");
+                    assertThat(e.getMessage()).contains(cycle);
+                }));
+        assertThat(Api.get(NS, "apps", "cyc-b").statusCode()).as("nothing stored").isEqualTo(404);
+        assertThat(DockerCli.appContainers(NS, "cyc-a")).as("nothing on the engine").isEmpty();
+        assertThat(DockerCli.appContainers(NS, "cyc-b")).as("nothing on the engine").isEmpty();
+        Awaitility.await("the refusal in the audit log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(crdAudit("cyc-b")).singleElement().satisfies(l -> {
+                    assertThat(l).containsEntry("verb", "create").containsEntry("outcome", "rejected").containsEntry("status", 422);
+                    assertThat((String) l.get("detail")).contains(cycle);
+                }));
+
+        // cyc-a no longer depends on cyc-b: cyc-b, unchanged, is mirrored now, and both run (cyc-a first).
+        k8s.resources(App.class).inNamespace(NS).withName("cyc-a").edit(x -> {
+            x.getSpec().dependsOn = null;
+            return x;
+        });
+        awaitReadyCr("cyc-a");
+        awaitReadyCr("cyc-b");
+        assertThat(DockerCli.appContainers(NS, "cyc-a")).hasSize(1);
+        assertThat(DockerCli.appContainers(NS, "cyc-b")).hasSize(1);
     }
 
     @Test

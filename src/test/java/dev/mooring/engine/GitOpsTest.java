@@ -89,6 +89,16 @@ class GitOpsTest {
         Api.awaitReady(ns, "web", CONVERGE);
         assertThat(Api.condition(status("site"), "Ready")).isEqualTo("True");
         assertThat(status("site").getString("status.previousSyncedCommit")).isEqualTo(a);
+
+        // The sync's writes are in the audit log as system:git, each with its commit (newest first).
+        Awaitility.await("audit lines of the syncs").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<Map<String, Object>> lines = gitAudit("web");
+            assertThat(lines).extracting(l -> l.get("verb")).containsExactly("update", "create");
+            assertThat(lines).allSatisfy(l -> assertThat(l).containsEntry("outcome", "allowed").containsEntry("kind", "App"));
+            assertThat((String) lines.get(0).get("detail")).isEqualTo("configured; commit " + b + " of GitRepository " + ns + "/site");
+            assertThat((String) lines.get(1).get("detail")).isEqualTo("created; commit " + a + " of GitRepository " + ns + "/site");
+            assertThat(lines.get(0).get("resourceVersionBefore")).isNotNull();
+        });
     }
 
     @Test
@@ -164,6 +174,11 @@ class GitOpsTest {
         Awaitility.await().atMost(CONVERGE).until(() -> DockerCli.appContainers(ns, "gone").isEmpty());
         assertThat(Api.get(ns, "apps", "keep").statusCode()).isEqualTo(200);
         assertThat(status("site").getList("status.notPruned")).isNull();
+        Awaitility.await("the prune in the audit log").atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(gitAudit("gone")).first().satisfies(l -> {
+                    assertThat(l).containsEntry("verb", "delete").containsEntry("user", "system:git");
+                    assertThat((String) l.get("detail")).contains("deletion started; commit " + b);
+                }));
     }
 
     @Test
@@ -542,6 +557,12 @@ class GitOpsTest {
                   url: %s
                 %s
                 """.formatted(name, ns, url, extra.indent(2));
+    }
+
+    /** The audit log's lines about one resource of the namespace written by Git syncs, newest first. */
+    private List<Map<String, Object>> gitAudit(String name) {
+        return RestAssured.given().queryParam("namespace", ns).queryParam("user", "system:git").queryParam("name", name)
+                .get(Api.BASE + "/audit").then().statusCode(200).extract().jsonPath().getList("items");
     }
 
     private void createRepository(String name, String url, String extra) {

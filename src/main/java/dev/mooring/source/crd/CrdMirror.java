@@ -1,6 +1,7 @@
 package dev.mooring.source.crd;
 
 import dev.mooring.api.ApiException;
+import dev.mooring.api.App;
 import dev.mooring.api.Condition;
 import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
@@ -13,6 +14,7 @@ import dev.mooring.control.ResourceKey;
 import dev.mooring.control.WorkQueue;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
+import dev.mooring.security.AuditLog;
 import dev.mooring.store.ResourceChanged;
 import dev.mooring.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -42,7 +44,8 @@ import java.util.concurrent.Executors;
 /**
  * The CRD source: informers on Mooring's custom resources (in {@code mooring.crd.namespaces}, or
  * all) mirror each one into the store, owned by {@link ResourceStore#SOURCE_CRD}, through the same
- * Validation and Admission as the REST API; the loop reconciles it like any other resource, and
+ * Validation, dependency-cycle check and Admission as the REST API, each change in the audit log
+ * as user {@value AuditLog#CRD_USER}; the loop reconciles it like any other resource, and
  * its status and events are written back to the custom resource.
  * <p>
  * Level-based like the loop itself: an informer event, a store change or a status the loop wrote
@@ -74,8 +77,15 @@ public class CrdMirror {
     ResourceStore store;
     @Inject
     Admission admission;
+    @Inject
+    AuditLog audit;
 
     private final Map<Kind, List<SharedIndexInformer<MooringResource<?, ?>>>> informers = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Custom Apps refused because they would close a dependency cycle (and Apps being checked for
+     * one): a change to another App of their namespace may lift the refusal, so it syncs them again.
+     */
+    private final java.util.Set<ResourceKey> cycleRefused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile WorkQueue<ResourceKey> queue;
     private volatile CrdWriter writer;
     private ExecutorService events;
@@ -146,6 +156,7 @@ public class CrdMirror {
         q.shutDown();
         informers.values().forEach(list -> list.forEach(SharedIndexInformer::stop));
         informers.clear();
+        cycleRefused.clear();
         events.shutdown();
         LOG.info("CRD source: stopped");
     }
@@ -159,6 +170,9 @@ public class CrdMirror {
 
     void onStoreChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) ResourceChanged change) {
         enqueue(change.key());
+        if ("App".equals(change.key().kind())) {
+            cycleRefused.stream().filter(k -> k.namespace().equals(change.key().namespace()) && !k.equals(change.key())).forEach(this::enqueue);
+        }
     }
 
     void onWritten(@Observes StatusWriter.Written w) {
@@ -223,15 +237,19 @@ public class CrdMirror {
         Optional<MooringResource<?, ?>> stored = store.find(kind, key.namespace(), key.name());
         Optional<String> owner = owner(kind, key.namespace(), key.name());
         boolean ours = owner.map(ResourceStore.SOURCE_CRD::equals).orElse(false);
+        if (cr == null || cr.isDeleting()) {
+            cycleRefused.remove(key);
+        }
         if (cr == null) {
             // Gone from the API server (removed without waiting for our finalizer): clean up after it.
             if (stored.isPresent() && ours && !stored.get().isDeleting()) {
-                store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD);
+                audit.sourceWrote(AuditLog.CRD_USER, store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD),
+                        "the custom resource is gone from the API server");
             }
             return;
         }
         if (owner.isPresent() && !ours) {
-            refuse(kind, cr, "Conflict", kind.name() + " " + key.namespace() + "/" + key.name() + " is owned by "
+            refuse(kind, cr, stored.orElse(null), "Conflict", kind.name() + " " + key.namespace() + "/" + key.name() + " is owned by "
                     + ResourceStore.describeSource(owner.get()) + "; delete it there first or rename this custom resource");
             return;
         }
@@ -240,7 +258,8 @@ public class CrdMirror {
                 writer.removeFinalizer(kind, cr); // the containers are gone: let the custom resource go
             } else {
                 if (!stored.get().isDeleting()) {
-                    store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD);
+                    audit.sourceWrote(AuditLog.CRD_USER, store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD),
+                            "the custom resource was deleted");
                 }
                 writeStatus(kind, cr, store.find(kind, key.namespace(), key.name()).orElse(null));
             }
@@ -250,9 +269,20 @@ public class CrdMirror {
             writer.addFinalizer(kind, cr);
         }
         MooringResource<?, ?> desired = desired(kind, cr);
-        List<ApiException.FieldError> errors = Validation.validate(desired);
+        List<ApiException.FieldError> errors = new ArrayList<>(Validation.validate(desired));
+        if (errors.isEmpty() && desired instanceof App) {
+            // Like the REST API: an App that would close a dependency cycle would wait forever, so it
+            // is refused. Marked before the others are read: a change to them from now on syncs it again.
+            cycleRefused.add(key);
+            ApiException.FieldError cycle = Validation.dependencyCycle(Map.of(key.namespace(), store.list(App.class, key.namespace())), List.of(desired));
+            if (cycle != null) {
+                errors.add(cycle);
+            } else {
+                cycleRefused.remove(key);
+            }
+        }
         if (!errors.isEmpty()) {
-            refuse(kind, cr, "Invalid", ApiException.invalid(errors).getMessage());
+            refuse(kind, cr, stored.orElse(null), "Invalid", ApiException.invalid(errors).getMessage());
             return;
         }
         try {
@@ -261,9 +291,10 @@ public class CrdMirror {
             admission.record(findings, written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
             if (written.get(0).outcome() != ResourceStore.Outcome.unchanged) {
                 LOG.debugf("CRD source: %s %s", key, written.get(0).outcome());
+                audit.sourceWrote(AuditLog.CRD_USER, written.get(0), "custom resource generation " + cr.getMetadata().getGeneration());
             }
         } catch (ApiException e) {
-            refuse(kind, cr, e.status == 409 ? "Conflict" : e.status == 422 && !e.title.equals("Invalid Resource") ? "Forbidden" : "Invalid", e.getMessage());
+            refuse(kind, cr, stored.orElse(null), e.status == 409 ? "Conflict" : e.status == 422 && !e.title.equals("Invalid Resource") ? "Forbidden" : "Invalid", e.getMessage());
             return;
         }
         writeStatus(kind, cr, store.find(kind, key.namespace(), key.name()).orElse(null));
@@ -308,13 +339,19 @@ public class CrdMirror {
         writer.status(kind, cr, status);
     }
 
-    /** Nothing is stored: the custom resource says why (Ready=False) and gets a Warning event. */
-    private void refuse(Kind kind, MooringResource<?, ?> cr, String reason, String message) {
+    /**
+     * Nothing is stored: the custom resource says why (Ready=False) and gets a Warning event, and
+     * the audit log a rejected line (once per refusal, like the event).
+     */
+    private void refuse(Kind kind, MooringResource<?, ?> cr, MooringResource<?, ?> stored, String reason, String message) {
         ResourceStatus status = cr.getStatus() == null ? CustomResources.newStatus(kind) : ResourceCodec.copy((ResourceStatus) cr.getStatus());
         boolean already = status.condition(Condition.READY).map(c -> reason.equals(c.reason) && message.equals(c.message)).orElse(false);
         status.setCondition(Condition.READY, false, reason, message, Instant.now());
         if (writer.status(kind, cr, status) || !already) {
             writer.event(cr, StatusWriter.WARNING, reason, message);
+            audit.sourceRefused(AuditLog.CRD_USER, stored == null ? "create" : "update", kind, cr.namespace(), cr.name(),
+                    stored == null ? null : stored.getMetadata().getResourceVersion(), "Conflict".equals(reason) ? 409 : 422,
+                    reason + ": " + message);
         }
         LOG.infof("CRD source: %s %s/%s not mirrored: %s", kind, cr.namespace(), cr.name(), message);
     }

@@ -19,6 +19,7 @@ import dev.mooring.api.Validation;
 import dev.mooring.control.ResourceKey;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
+import dev.mooring.security.AuditLog;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.ResourceStore.Outcome;
 import dev.mooring.store.ResourceStore.Written;
@@ -67,6 +68,8 @@ public class GitSync {
     StatusWriter events;
     @Inject
     NextSyncPlans nextSyncPlans;
+    @Inject
+    AuditLog audit;
     @ConfigProperty(name = "mooring.data-dir")
     Path dataDir;
     @ConfigProperty(name = "mooring.git.prune-confirm-ratio", defaultValue = "0.5")
@@ -205,6 +208,7 @@ public class GitSync {
         }
         List<Written> written = retryOnRace(() -> store.applyAndPrune(resources, prune, false, source));
         admission.record(findings, written.stream().<MooringResource<?, ?>>map(Written::resource).toList());
+        written.forEach(w -> audit.sourceWrote(AuditLog.GIT_USER, w, "commit " + commit + " of GitRepository " + ns + "/" + repo.name()));
         Map<Outcome, List<String>> by = new LinkedHashMap<>();
         for (Outcome o : Outcome.values()) {
             by.put(o, new ArrayList<>());
@@ -299,7 +303,8 @@ public class GitSync {
         if (repo.getSpec() != null && repo.getSpec().pruneEnabled()) {
             List<ResourceKey> owned = store.keysOwnedBy(source);
             if (!owned.isEmpty()) {
-                retryOnRace(() -> store.applyAndPrune(List.of(), owned, false, source));
+                retryOnRace(() -> store.applyAndPrune(List.of(), owned, false, source)).forEach(w ->
+                        audit.sourceWrote(AuditLog.GIT_USER, w, "GitRepository " + repo.namespace() + "/" + repo.name() + " deleted with prune on"));
             }
         } else {
             store.transferOwnership(source, ResourceStore.SOURCE_REST);

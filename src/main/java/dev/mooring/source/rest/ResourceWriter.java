@@ -16,7 +16,6 @@ import jakarta.inject.Inject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The one write path of many resources at once, shared by POST /apply and the compose import:
@@ -84,36 +83,18 @@ public class ResourceWriter {
 
     /**
      * Refuses a write that would make Apps depend on each other in a circle: the request's Apps
-     * over the stored ones of the same namespaces.
+     * over the stored ones of the same namespaces ({@link Validation#dependencyCycle(Map, List)}).
      */
     public void checkDependencyCycles(List<MooringResource<?, ?>> incoming) {
-        Map<String, Map<String, List<String>>> byNamespace = new LinkedHashMap<>();
-        for (MooringResource<?, ?> r : incoming) {
-            if (r instanceof App app && !byNamespace.containsKey(app.namespace())) {
-                Map<String, List<String>> edges = new LinkedHashMap<>();
-                for (App stored : store.list(App.class, app.namespace())) {
-                    edges.put(stored.name(), deps(stored));
-                }
-                byNamespace.put(app.namespace(), edges);
-            }
-        }
+        Map<String, List<App>> stored = new LinkedHashMap<>();
         for (MooringResource<?, ?> r : incoming) {
             if (r instanceof App app) {
-                byNamespace.get(app.namespace()).put(app.name(), deps(app));
+                stored.computeIfAbsent(app.namespace(), ns -> store.list(App.class, ns));
             }
         }
-        for (var e : byNamespace.entrySet()) {
-            String cycle = Validation.dependencyCycle(e.getValue());
-            if (cycle != null) {
-                String first = cycle.substring(0, cycle.indexOf(' '));
-                throw ApiException.invalid(List.of(new ApiException.FieldError("spec.dependsOn",
-                        "Apps in namespace " + e.getKey() + " depend on each other in a cycle: " + cycle, "App " + e.getKey() + "/" + first)));
-            }
+        ApiException.FieldError cycle = Validation.dependencyCycle(stored, incoming);
+        if (cycle != null) {
+            throw ApiException.invalid(List.of(cycle));
         }
-    }
-
-    private static List<String> deps(App app) {
-        return app.getSpec() == null || app.getSpec().dependsOn == null ? List.of()
-                : app.getSpec().dependsOn.stream().map(d -> d.app).filter(Objects::nonNull).toList();
     }
 }
