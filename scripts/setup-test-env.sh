@@ -4,16 +4,38 @@
 #   - the local test image mooring-test/busybox:1 (docker import of busybox-static; no registry pull)
 #   - Debian's PostgreSQL, started, with role/database "mooring" for the PostgreSQL test runs
 #   - docker-registry and docker-compose (used by later tests and the benchmark)
+#   - openssh-server and git: the GitOps ssh test starts its own sshd (never the system one on
+#     port 22; the test never reads or changes /etc/ssh) serving git-upload-pack
 set -euo pipefail
 
 need=()
 command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /usr/lib/postgresql ] || need+=(postgresql)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v git-upload-pack >/dev/null 2>&1 || need+=(git)
+updated=
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
-  apt-get update -qq
+  apt-get update -qq && updated=1
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# --- openssh-server, for its sshd binary only ---------------------------------
+# The GitOps ssh test runs /usr/sbin/sshd itself (own config, host key and port under a temp dir).
+# The package's service must not start on port 22: a policy-rc.d that says "no" is in place for
+# this install unless the machine already has one (containers do), and the unit is not enabled.
+if [ ! -x /usr/sbin/sshd ]; then
+  echo "setup: installing openssh-server (its service stays stopped)"
+  [ -n "$updated" ] || apt-get update -qq
+  policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssh-server >/dev/null || { [ -z "$policy" ] || rm -f /usr/sbin/policy-rc.d; exit 1; }
+  [ -z "$policy" ] || rm -f /usr/sbin/policy-rc.d
+  if [ -d /run/systemd/system ]; then
+    systemctl disable --quiet ssh.service ssh.socket 2>/dev/null || true
+  fi
 fi
 
 # --- Docker engine and the local test image ------------------------------------

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /** The checks of a {@link GitRepositorySpec}, each naming its field (called from {@link Validation}). */
 final class GitRepositoryValidation {
-    /** {@code user@host:path}, Git's scp-like ssh form. */
-    static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^/].*");
+    /** {@code user@host:path}, Git's scp-like ssh form; the path may be absolute ({@code git@host:/srv/r.git}). */
+    static final Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!//).+");
     /** What Git refuses in a ref name (git-check-ref-format), roughly. */
     private static final Pattern BAD_REF = Pattern.compile("(^[-/.])|(\\.\\.)|([\\s~^:?*\\[\\\\])|(@\\{)|(/$)|(\\.lock$)|(//)|(\\.$)");
 

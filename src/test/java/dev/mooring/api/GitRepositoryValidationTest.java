@@ -25,7 +25,7 @@ class GitRepositoryValidationTest {
 
     @Test
     void everyUrlKindIsAccepted() {
-        for (String url : new String[]{"https://h/r.git", "http://h:3000/r", "ssh://git@h:2222/r.git", "git@github.com:team/r.git",
+        for (String url : new String[]{"https://h/r.git", "http://h:3000/r", "ssh://git@h:2222/r.git", "git@github.com:team/r.git", "git@h:/srv/git/r.git",
                 "file:///srv/git/r.git", "/srv/git/r.git"}) {
             assertThat(fields(s -> s.url = url)).as(url).isEmpty();
         }

@@ -5,6 +5,7 @@ import dev.mooring.testing.Api;
 import dev.mooring.testing.DockerCli;
 import dev.mooring.testing.GitFixture;
 import dev.mooring.testing.GitHttpServer;
+import dev.mooring.testing.SshGitServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
@@ -24,8 +25,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * GitOps against real Git repositories (a bare repository on disk, fetched by file:// or served
- * over smart HTTP) and the real engine: commits roll Apps out, prune deletes or keeps, a bad
+ * GitOps against real Git repositories (a bare repository on disk, fetched by file://, served
+ * over smart HTTP, or by OpenSSH's sshd with git-upload-pack) and the real engine: commits roll Apps out, prune deletes or keeps, a bad
  * commit changes nothing, a large prune waits for confirmation, webhooks are checked and fast.
  */
 @QuarkusTest
@@ -521,6 +522,65 @@ class GitOpsTest {
         }
     }
 
+    @Test
+    void fetchesOverSshWithTheKeyAndKnownHostsOfASecret() throws Exception {
+        String a = git.commit("v1", Map.of("a.yaml", app("a", 1, DockerCli.IMAGE, "")));
+        try (SshGitServer sshd = SshGitServer.start(git.bareDir())) {
+            SshGitServer.ClientKey key = sshd.newClientKey();
+            sshd.authorize(key);
+            Api.applyOk(sshSecret("git-ssh", key.privateKey(), sshd.knownHostsLine()));
+            createRepository("site", sshd.url(), "interval: 1s\nsecretRef: {name: git-ssh}");
+            awaitSynced("site", a);
+            Api.awaitReady(ns, "a", CONVERGE);
+            assertThat(DockerCli.appContainers(ns, "a")).singleElement().satisfies(c -> assertThat(c.running()).isTrue());
+            assertThat(sshd.log()).contains("Accepted publickey for " + System.getProperty("user.name"));
+
+            // the next commit comes the same way
+            String b = git.commit("v2", Map.of("b.yaml", app("b", 0, DockerCli.IMAGE, "")));
+            JsonPath synced = awaitSynced("site", b);
+            assertThat(synced.getList("status.created", String.class)).containsExactly("App/b");
+            assertThat(Api.condition(synced, "Ready")).isEqualTo("True");
+        }
+    }
+
+    @Test
+    void overSshAnotherHostKeyOrAKeyTheServerRefusesFailsTheFetchAndAppliesNothing() throws Exception {
+        String a = git.commit("v1", Map.of("a.yaml", app("a", 1, DockerCli.IMAGE, "")));
+        try (SshGitServer sshd = SshGitServer.start(git.bareDir())) {
+            SshGitServer.ClientKey key = sshd.newClientKey();
+            sshd.authorize(key);
+            // (b) known_hosts names the server with another key: a man in the middle, or a changed host key
+            Api.applyOk(sshSecret("mitm", key.privateKey(), sshd.otherHostKnownHostsLine()));
+            createRepository("mitm", sshd.url(), "interval: 1s\nsecretRef: {name: mitm}");
+            // (c) the server does not know this key
+            Api.applyOk(sshSecret("stranger", sshd.newClientKey().privateKey(), sshd.knownHostsLine()));
+            createRepository("stranger", sshd.url(), "interval: 1s\nsecretRef: {name: stranger}");
+
+            JsonPath mitm = Awaitility.await().atMost(CONVERGE).until(() -> status("mitm"), j -> j.getString("status.lastError.message") != null);
+            assertThat(Api.conditionReason(mitm, "Ready")).isEqualTo("FetchFailed");
+            assertThat(mitm.getString("status.lastError.message"))
+                    .startsWith("cannot fetch refs/heads/main from " + sshd.url() + ": ssh host key verification failed for [127.0.0.1]:" + sshd.port())
+                    .contains("it presented ssh-ed25519 SHA256:", "the Secret's known_hosts lists another key for it");
+            JsonPath stranger = Awaitility.await().atMost(CONVERGE).until(() -> status("stranger"), j -> j.getString("status.lastError.message") != null);
+            assertThat(Api.conditionReason(stranger, "Ready")).isEqualTo("FetchFailed");
+            assertThat(stranger.getString("status.lastError.message")).isEqualTo("cannot fetch refs/heads/main from " + sshd.url()
+                    + ": ssh authentication failed: 127.0.0.1:" + sshd.port()
+                    + " refused the key in the Secret's identity (is its public key in the server's authorized_keys for this user?)");
+            for (JsonPath j : List.of(mitm, stranger)) {
+                assertThat(j.getString("status.lastSyncedCommit")).isNull();
+            }
+            assertThat(Api.get(ns, "apps", "a").statusCode()).isEqualTo(404);
+            assertThat(DockerCli.appContainers(ns, "a")).isEmpty();
+            assertThat(sshd.log()).doesNotContain("Accepted publickey");
+
+            // the right host key in the Secret: the next fetch goes through
+            Api.applyOk(sshSecret("mitm", key.privateKey(), sshd.knownHostsLine()));
+            awaitSynced("mitm", a);
+            Api.awaitReady(ns, "a", CONVERGE);
+            assertThat(status("stranger").getString("status.lastSyncedCommit")).isNull();
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------
 
     private String app(String name, int replicas, String image, String extra) {
@@ -546,6 +606,20 @@ class GitOpsTest {
                 metadata: {name: %s}
                 spec: {}
                 """.formatted(name);
+    }
+
+    /** A Secret for ssh as a user writes it: the private key file and the known_hosts line, as text. */
+    private String sshSecret(String name, String identity, String knownHosts) {
+        return """
+                apiVersion: mooring.dev/v1alpha1
+                kind: Secret
+                metadata: {name: %s, namespace: %s}
+                stringData:
+                  identity: |
+                %s
+                  known_hosts: |
+                %s
+                """.formatted(name, ns, identity.indent(4).stripTrailing(), knownHosts.indent(4).stripTrailing());
     }
 
     private String repository(String name, String url, String extra) {

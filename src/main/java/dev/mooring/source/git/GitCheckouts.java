@@ -15,7 +15,6 @@ import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
-import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import java.io.IOException;
@@ -23,9 +22,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -61,8 +58,8 @@ final class GitCheckouts {
     String fetch(String url, String ref, GitCredentials credentials) throws IOException, GitAPIException {
         Files.createDirectories(root);
         try (Repository repo = mirror(); Git git = new Git(repo)) {
-            Path sshDir = root.resolve("ssh");
-            SshdSessionFactory ssh = null;
+            SshAccess ssh = credentials.identity() != null || credentials.knownHosts() != null
+                    ? new SshAccess(root.resolve("ssh"), credentials) : null;
             try {
                 var fetch = git.fetch().setRemote(url.trim()).setRefSpecs(new RefSpec("+" + ref + ":" + ref))
                         .setTagOpt(TagOpt.NO_TAGS).setTimeout(TIMEOUT_SECONDS).setRemoveDeletedRefs(false);
@@ -71,9 +68,8 @@ final class GitCheckouts {
                             credentials.username() == null ? "git" : credentials.username(),
                             credentials.password() == null ? "" : credentials.password()));
                 }
-                if (credentials.identity() != null || credentials.knownHosts() != null) {
-                    ssh = sshFactory(sshDir, credentials);
-                    SshdSessionFactory factory = ssh;
+                if (ssh != null) {
+                    SshdSessionFactory factory = ssh.factory();
                     fetch.setTransportConfigCallback(t -> {
                         if (t instanceof SshTransport st) {
                             st.setSshSessionFactory(factory);
@@ -81,11 +77,16 @@ final class GitCheckouts {
                     });
                 }
                 fetch.call();
+            } catch (GitAPIException | RuntimeException e) {
+                String why = ssh == null ? null : ssh.explain(e);
+                if (why != null) {
+                    throw new IOException(why, e);
+                }
+                throw e;
             } finally {
                 if (ssh != null) {
                     ssh.close();
                 }
-                deleteTree(sshDir);
             }
             ObjectId id = repo.resolve(ref + "^{commit}");
             if (id == null) {
@@ -169,26 +170,6 @@ final class GitCheckouts {
             repo.create(true);
         }
         return repo;
-    }
-
-    private static SshdSessionFactory sshFactory(Path dir, GitCredentials c) throws IOException {
-        deleteTree(dir);
-        Files.createDirectories(dir);
-        Path identity = null;
-        Path knownHosts = dir.resolve("known_hosts");
-        if (c.identity() != null) {
-            identity = dir.resolve("identity");
-            Files.write(identity, c.identity());
-            Files.setPosixFilePermissions(identity, PosixFilePermissions.fromString("rw-------"));
-        }
-        Files.write(knownHosts, c.knownHosts() == null ? new byte[0] : c.knownHosts());
-        Path id = identity;
-        return new SshdSessionFactoryBuilder()
-                .setHomeDirectory(dir.toFile())
-                .setSshDirectory(dir.toFile())
-                .setDefaultIdentities(d -> id == null ? List.of() : List.of(id))
-                .setDefaultKnownHostsFiles(d -> List.of(knownHosts))
-                .build(null);
     }
 
     static void deleteTree(Path dir) throws IOException {
