@@ -3,6 +3,7 @@ package dev.mooring.source.git;
 import dev.mooring.testing.GitFixture;
 import dev.mooring.testing.SshGitServer;
 import dev.mooring.testing.SshGitServer.ClientKey;
+import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The fetch over ssh against a real OpenSSH sshd (see {@link SshGitServer}), without the
  * application: which keys log in, which host keys are trusted, and that each refusal says what
  * to fix. The whole path through a GitRepository and its Secret is in GitOpsTest.
+ * <p>
+ * A {@code @QuarkusTest} although it needs no bean: ssh's BouncyCastle provider is registered
+ * JVM-wide by whichever class loader comes first, and once a Quarkus test has run, a plain test's
+ * classes (another loader) cannot use it. Running here, in the application's loader, is also
+ * what production does.
  */
+@QuarkusTest
 class GitCheckoutsSshTest {
     static final String MAIN = "refs/heads/main";
     GitFixture git;
