@@ -74,8 +74,10 @@ class ApiTest {
 
         assertThat(store.sourceOf(dev.mooring.api.Kind.Network, ns, "owned")).contains(source);
         assertThat(store.keysOwnedBy(source)).extracting(k -> k.name()).containsExactly("owned");
-        // its owner may still change and delete it
-        store.delete(dev.mooring.api.Kind.Network, ns, "owned", source);
+        // its owner may still delete it (retried like every writer does when the loop's status
+        // write got in between: an optimistic-lock conflict)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                .until(() -> store.delete(dev.mooring.api.Kind.Network, ns, "owned", source) != null);
     }
 
     @Test
