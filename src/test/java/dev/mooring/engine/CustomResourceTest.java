@@ -159,7 +159,7 @@ class CustomResourceTest {
             a.getSpec().env = List.of(new AppSpec.EnvVar("MARKER", "two"));
             return a;
         });
-        Awaitility.await("rollout of the edit").atMost(CONVERGE).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+        Awaitility.await("rollout of the edit").atMost(CONVERGE).pollInterval(Duration.ofMillis(300)).ignoreExceptions().untilAsserted(() -> {
             App a = awaitReadyCr("web");
             assertThat(a.getMetadata().getGeneration()).isEqualTo(2L);
             List<Ctr> now = DockerCli.appContainers(NS, "web");
