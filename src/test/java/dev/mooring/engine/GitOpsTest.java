@@ -397,21 +397,13 @@ class GitOpsTest {
      */
     @Test
     void aWebhookThatReachesAFollowerIsSyncedByTheLeader() {
-        Api.applyOk("""
-                apiVersion: mooring.dev/v1alpha1
-                kind: Secret
-                metadata: {name: hook, namespace: %s}
-                stringData: {secret: "%s"}
-                """.formatted(ns, HOOK_SECRET));
-        String a = git.commit("v1", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '1'}]")));
-        createRepository("site", git.url(), "interval: 1h\nwebhook: {secretRef: {name: hook, key: secret}}");
-        awaitSynced("site", a);
+        String a = webhookRepositorySynced();
         String b = git.commit("v2", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '2'}]")));
         byte[] push = pushPayload("refs/heads/main", b);
 
         leadership.lost();
         try {
-            Response ok = github("site", push, "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), push));
+            Response ok = github("site", push, githubSignature(push));
             assertThat(ok.statusCode()).as(ok.asString()).isEqualTo(202);
             assertThat(ok.jsonPath().getString("message")).contains("not the leader");
             assertThat(Api.get(ns, "gitrepositories", "site").jsonPath().getMap("metadata.annotations"))
@@ -428,15 +420,7 @@ class GitOpsTest {
 
     @Test
     void webhooksAreCheckedAndSyncAtOnce() {
-        Api.applyOk("""
-                apiVersion: mooring.dev/v1alpha1
-                kind: Secret
-                metadata: {name: hook, namespace: %s}
-                stringData: {secret: "%s"}
-                """.formatted(ns, HOOK_SECRET));
-        String a = git.commit("v1", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '1'}]")));
-        createRepository("site", git.url(), "interval: 1h\nwebhook: {secretRef: {name: hook, key: secret}}");
-        awaitSynced("site", a);
+        String a = webhookRepositorySynced();
         String b = git.commit("v2", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '2'}]")));
         byte[] push = pushPayload("refs/heads/main", b);
 
@@ -452,7 +436,7 @@ class GitOpsTest {
                 .until(() -> a.equals(status("site").getString("status.lastAttemptedCommit")));
 
         long start = System.nanoTime();
-        Response ok = github("site", push, "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), push));
+        Response ok = github("site", push, githubSignature(push));
         assertThat(ok.statusCode()).as(ok.asString()).isEqualTo(202);
         assertThat(ok.jsonPath().getBoolean("sync")).isTrue();
         Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
@@ -464,13 +448,13 @@ class GitOpsTest {
         // A push to another branch is acknowledged and ignored; a ping answers pong.
         String other = git.commitTo("feature", "elsewhere", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: 'x'}]")));
         byte[] otherPush = pushPayload("refs/heads/feature", other);
-        Response ignored = github("site", otherPush, "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), otherPush));
+        Response ignored = github("site", otherPush, githubSignature(otherPush));
         assertThat(ignored.statusCode()).isEqualTo(202);
         assertThat(ignored.jsonPath().getBoolean("sync")).isFalse();
         assertThat(ignored.jsonPath().getString("message")).contains("refs/heads/feature").contains("refs/heads/main");
         byte[] ping = "{\"zen\":\"Keep it logically awesome.\"}".getBytes(StandardCharsets.UTF_8);
         Response pong = Api.anonymous().contentType("application/json").header("X-GitHub-Event", "ping")
-                .header("X-Hub-Signature-256", "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), ping))
+                .header("X-Hub-Signature-256", githubSignature(ping))
                 .body(ping).post(webhook("site"));
         assertThat(pong.statusCode()).isEqualTo(202);
         assertThat(pong.jsonPath().getString("message")).isEqualTo("pong");
@@ -584,19 +568,7 @@ class GitOpsTest {
     // ---- helpers -----------------------------------------------------------------------
 
     private String app(String name, int replicas, String image, String extra) {
-        return """
-                apiVersion: mooring.dev/v1alpha1
-                kind: App
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  image: %s
-                  command: ["sleep", "100000"]
-                  replicas: %d
-                  stopGracePeriod: 1s
-                %s
-                """.formatted(name, ns, image, replicas, extra.indent(2));
+        return Api.app(ns, name, image, replicas, extra);
     }
 
     private String network(String name) {
@@ -683,6 +655,28 @@ class GitOpsTest {
     private JsonPath awaitAttempted(String name, String commit) {
         return Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(100)).until(() -> status(name),
                 j -> commit.equals(j.getString("status.lastAttemptedCommit")));
+    }
+
+    /**
+     * Repository "site" (interval 1h, webhook secret {@link #HOOK_SECRET}) holding App "a" with
+     * V=1, synced; returns that first commit.
+     */
+    private String webhookRepositorySynced() {
+        Api.applyOk("""
+                apiVersion: mooring.dev/v1alpha1
+                kind: Secret
+                metadata: {name: hook, namespace: %s}
+                stringData: {secret: "%s"}
+                """.formatted(ns, HOOK_SECRET));
+        String a = git.commit("v1", Map.of("a.yaml", app("a", 0, DockerCli.IMAGE, "env: [{name: V, value: '1'}]")));
+        createRepository("site", git.url(), "interval: 1h\nwebhook: {secretRef: {name: hook, key: secret}}");
+        awaitSynced("site", a);
+        return a;
+    }
+
+    /** GitHub's X-Hub-Signature-256 of a body with {@link #HOOK_SECRET}. */
+    private static String githubSignature(byte[] body) {
+        return "sha256=" + WebhookSignature.sign(HOOK_SECRET.getBytes(StandardCharsets.UTF_8), body);
     }
 
     private String webhook(String name) {

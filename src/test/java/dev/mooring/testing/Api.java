@@ -124,6 +124,11 @@ public final class Api {
 
     /** A simple App manifest: busybox sleeping, quick to stop. */
     public static String app(String ns, String name, int replicas, String extraSpec) {
+        return app(ns, name, DockerCli.IMAGE, replicas, extraSpec);
+    }
+
+    /** {@link #app(String, String, int, String)} of another image (which must hold {@code sleep}). */
+    public static String app(String ns, String name, String image, int replicas, String extraSpec) {
         return """
                 apiVersion: mooring.dev/v1alpha1
                 kind: App
@@ -136,7 +141,7 @@ public final class Api {
                   replicas: %d
                   stopGracePeriod: 1s
                 %s
-                """.formatted(name, ns, DockerCli.IMAGE, replicas, extraSpec == null ? "" : extraSpec.indent(2));
+                """.formatted(name, ns, image, replicas, extraSpec == null ? "" : extraSpec.indent(2));
     }
 
     public static String uniqueNamespace(String prefix) {
