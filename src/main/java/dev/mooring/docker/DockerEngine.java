@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.Closeable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,8 +41,9 @@ import java.util.regex.Pattern;
 
 /**
  * One Docker engine, as the rest of Mooring sees it: a handful of calls in Mooring's own types.
- * Every call is counted by operation ({@code mooring.docker.api.calls}). Streams (events, logs)
- * go through a second client without a response timeout.
+ * Every call is counted by operation ({@code mooring.docker.api.calls}) and has a deadline
+ * ({@link EngineCalls}): one that does not answer in time fails with {@link EngineTimeoutException}.
+ * Streams (events, logs, builds) go through a second client without a response timeout.
  */
 public class DockerEngine {
     private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"(.*)\"");
@@ -53,14 +55,22 @@ public class DockerEngine {
     private final DockerClient streams;
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final EngineCalls calls;
 
     public DockerEngine(String name, String host, String instance, DockerClient client, DockerClient streams, MeterRegistry meters) {
+        this(name, host, instance, client, streams, meters, Duration.ofSeconds(60), Duration.ofMinutes(10));
+    }
+
+    /** An engine whose calls get {@code callTimeout}, pulls and pushes {@code pullTimeout}. */
+    public DockerEngine(String name, String host, String instance, DockerClient client, DockerClient streams, MeterRegistry meters,
+                        Duration callTimeout, Duration pullTimeout) {
         this.name = name;
         this.host = host;
         this.instance = instance;
         this.client = client;
         this.streams = streams;
         this.meters = meters;
+        this.calls = new EngineCalls(name, callTimeout, pullTimeout, DockerEngines.CALL_THREADS, meters);
     }
 
     public String name() {
@@ -275,14 +285,46 @@ public class DockerEngine {
 
     public void pull(String image) {
         call("image.pull", () -> {
+            QuietPull pull = client.pullImageCmd(image).exec(new QuietPull());
             try {
-                client.pullImageCmd(image).start().awaitCompletion(10, TimeUnit.MINUTES);
+                pull.awaitCompletion();
             } catch (InterruptedException e) {
+                closeQuietly(pull);
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while pulling " + image, e);
+            } catch (RuntimeException e) {
+                if (pull.error == null) {
+                    throw e;
+                }
+            }
+            if (pull.error != null) {
+                throw pull.error instanceof RuntimeException r ? r : new IllegalStateException(pull.error.getMessage(), pull.error);
             }
             return null;
         });
+    }
+
+    /**
+     * A pull whose failure is an answer, not a log entry: docker-java's callbacks log every error
+     * with its stack trace, which a pull retried every minute (imagePullPolicy Always, registry down)
+     * turned into a trace a minute (issue 10).
+     */
+    private static final class QuietPull extends com.github.dockerjava.api.command.PullImageResultCallback {
+        volatile Throwable error;
+
+        @Override
+        public void onError(Throwable throwable) {
+            error = throwable;
+            closeQuietly(this);
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // closing a finished or failed call: nothing more to do
+        }
     }
 
     /** The ID of the image a reference names on this engine, or null when the engine does not have it. */
@@ -646,8 +688,18 @@ public class DockerEngine {
                 .tag("operation", op).tag("engine", name).register(meters)).increment();
     }
 
+    /** Calls of this engine still running past their deadline (their callers have moved on). */
+    public int overdueCalls() {
+        return calls.overdue();
+    }
+
     private <T> T call(String operation, Supplier<T> body) {
         count(operation);
+        return calls.run(operation, () -> translated(operation, body));
+    }
+
+    /** The body's docker-java failures as {@link EngineException}s with the engine's message. */
+    private <T> T translated(String operation, Supplier<T> body) {
         try {
             return body.get();
         } catch (NotModifiedException e) {
@@ -685,6 +737,7 @@ public class DockerEngine {
     }
 
     void close() {
+        calls.close();
         try {
             client.close();
             streams.close();

@@ -26,8 +26,20 @@ public class DockerEngines {
     EngineConfig config;
     @Inject
     MeterRegistry meters;
-    @ConfigProperty(name = "mooring.docker.response-timeout", defaultValue = "120s")
-    Duration responseTimeout;
+    /**
+     * Connections per engine client. Above {@link #CALL_THREADS}, so that calls stuck past their
+     * deadline (at most one per call thread) never take the connections other Apps' calls need.
+     */
+    static final int MAX_CONNECTIONS = 64;
+    /** Threads per engine that run its calls under deadlines ({@link EngineCalls}). */
+    static final int CALL_THREADS = 32;
+
+    /** Deadline of each ordinary Docker call (create, start, inspect, remove, ...); also the socket's read timeout. */
+    @ConfigProperty(name = "mooring.docker.call-timeout", defaultValue = "60s")
+    Duration callTimeout;
+    /** Deadline of an image pull or push, which moves whole images. */
+    @ConfigProperty(name = "mooring.docker.pull-timeout", defaultValue = "10m")
+    Duration pullTimeout;
     @ConfigProperty(name = "mooring.instance", defaultValue = "mooring")
     String instance;
 
@@ -48,12 +60,12 @@ public class DockerEngines {
         tlsVerify.ifPresent(builder::withDockerTlsVerify);
         certPath.ifPresent(builder::withDockerCertPath);
         var cfg = builder.build();
-        return new DockerEngine(name, host, instance, client(cfg, responseTimeout), client(cfg, null), meters);
+        return new DockerEngine(name, host, instance, client(cfg, callTimeout), client(cfg, null), meters, callTimeout, pullTimeout);
     }
 
     private static DockerClient client(DefaultDockerClientConfig cfg, Duration responseTimeout) {
         var http = new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost()).sslConfig(cfg.getSSLConfig())
-                .maxConnections(64).connectionTimeout(Duration.ofSeconds(5));
+                .maxConnections(MAX_CONNECTIONS).connectionTimeout(Duration.ofSeconds(5));
         if (responseTimeout != null) {
             http.responseTimeout(responseTimeout);
         }

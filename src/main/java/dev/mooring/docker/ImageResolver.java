@@ -24,9 +24,19 @@ public class ImageResolver {
 
     private final Map<String, Map<String, String>> ids = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastPull = new ConcurrentHashMap<>();
+    /** Why the last pull of an {@code Always} image failed while the engine's own copy kept running, by engine/reference. */
+    private final Map<String, String> pullFailures = new ConcurrentHashMap<>();
 
     /** The image ID the reference resolves to, pulling as the policy says. */
     public String resolve(DockerEngine engine, String reference, String pullPolicy) {
+        return resolve(engine, reference, pullPolicy, message -> { });
+    }
+
+    /**
+     * {@link #resolve(DockerEngine, String, String)}, telling {@code pullFailed} when an {@code Always}
+     * pull just failed and the engine's own copy of the image is used instead.
+     */
+    public String resolve(DockerEngine engine, String reference, String pullPolicy, java.util.function.Consumer<String> pullFailed) {
         String policy = pullPolicy == null ? "IfNotPresent" : pullPolicy;
         if ("Always".equals(policy)) {
             String key = engine.name() + "/" + reference;
@@ -34,11 +44,17 @@ public class ImageResolver {
             if (last == null || Instant.now().isAfter(last.plus(pullInterval))) {
                 try {
                     engine.pull(reference);
+                    pullFailures.remove(key);
                 } catch (EngineException e) {
-                    if (cached(engine, reference) == null) {
+                    String local = cached(engine, reference);
+                    if (local == null) {
                         throw e;
                     }
-                    LOG.warnf("pulling %s failed; using the image the engine has: %s", reference, e.getMessage());
+                    // one line, no stack trace: this repeats every pull interval while the registry is down
+                    String message = "pulling " + reference + " failed, so the local image " + shortId(local) + " runs: " + e.getMessage();
+                    LOG.warn(message);
+                    pullFailures.put(key, message);
+                    pullFailed.accept(message);
                 }
                 lastPull.put(key, Instant.now());
                 invalidate(engine.name());
@@ -55,6 +71,16 @@ public class ImageResolver {
                     + ("Never".equals(policy) ? " and imagePullPolicy is Never" : " after pulling it"), 404, null);
         }
         return id;
+    }
+
+    /** Why the last {@code Always} pull of the reference failed while its local image runs, or null when it did not fail. */
+    public String pullFailure(DockerEngine engine, String reference) {
+        return pullFailures.get(engine.name() + "/" + reference);
+    }
+
+    private static String shortId(String id) {
+        String hex = id.startsWith("sha256:") ? id.substring(7) : id;
+        return hex.substring(0, Math.min(12, hex.length()));
     }
 
     private String cached(DockerEngine engine, String reference) {

@@ -16,6 +16,7 @@ import dev.mooring.control.TerminalException;
 import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.DockerEngines;
 import dev.mooring.docker.EngineException;
+import dev.mooring.docker.EngineTimeoutException;
 import dev.mooring.docker.ImageResolver;
 import dev.mooring.docker.ImagesChanged;
 import dev.mooring.docker.ObservedContainer;
@@ -54,6 +55,8 @@ public class AppReconciler implements Reconciler {
     static final Duration READINESS_RECHECK = Duration.ofSeconds(5);
     /** A failed build is looked at again this often (it is rebuilt only when its context changed or after mooring.builds.retry-after). */
     static final Duration BUILD_RECHECK = Duration.ofSeconds(10);
+    /** Condition that is False while an {@code imagePullPolicy: Always} pull fails and the engine's own image runs. */
+    static final String IMAGE_PULLED = "ImagePulled";
 
     @Inject
     ResourceStore store;
@@ -93,8 +96,16 @@ public class AppReconciler implements Reconciler {
             return Result.done();
         }
         App app = found.get();
+        if (app.isDeleting() && !engines.exists(app.engineName())) {
+            // no such engine is configured: nothing Mooring created can be there, so nothing holds the deletion
+            LOG.infof("%s: engine %s is not configured; nothing to remove there, deletion completes", key, app.engineName());
+            revisions.deleteAll(app.getMetadata().getUid());
+            buildLogs.delete(key.namespace(), key.name());
+            store.removeFinalizer(key, app.getMetadata().getUid(), MooringResource.FINALIZER);
+            return Result.done();
+        }
         DockerEngine engine = engineOf(key, app);
-        List<ObservedContainer> observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+        List<ObservedContainer> observed = observe(key, app, engine);
         Instant now = Instant.now();
 
         if (app.isDeleting()) {
@@ -148,7 +159,8 @@ public class AppReconciler implements Reconciler {
         String tagImage;
         try {
             // a built image is on the engine (just checked or built): never pull it
-            tagImage = images.resolve(engine, image, spec.build != null ? "Never" : spec.imagePullPolicy);
+            tagImage = images.resolve(engine, image, spec.build != null ? "Never" : spec.imagePullPolicy,
+                    pullFailed -> status.event(key, app, StatusWriter.WARNING, "PullFailed", pullFailed));
         } catch (EngineException e) {
             fail(key, app, "ImageUnavailable", e.getMessage());
             throw e;
@@ -213,6 +225,12 @@ public class AppReconciler implements Reconciler {
         decision.backoffs().forEach(b -> status.event(key, app, StatusWriter.WARNING, "BackOff", "back-off restarting " + b));
 
         AppStatus s = statusOf(app, target, observed, !decision.plan().isEmpty());
+        String pullFailure = spec.build == null ? images.pullFailure(engine, image) : null;
+        if (pullFailure != null) {
+            s.setCondition(IMAGE_PULLED, false, "PullFailed", pullFailure, now);
+        } else {
+            s.conditions.removeIf(c -> c.type.equals(IMAGE_PULLED));
+        }
         if (built != null) {
             s.build = built;
         }
@@ -365,6 +383,16 @@ public class AppReconciler implements Reconciler {
         }
     }
 
+    /** The App's containers on its engine; an engine that does not answer in time is said in status. */
+    private List<ObservedContainer> observe(ResourceKey key, App app, DockerEngine engine) {
+        try {
+            return engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+        } catch (EngineTimeoutException e) {
+            fail(key, app, "EngineTimeout", e.getMessage());
+            throw e;
+        }
+    }
+
     private void fail(ResourceKey key, App app, String reason, String message) {
         AppStatus s = baseStatus(app);
         Instant now = Instant.now();
@@ -381,7 +409,7 @@ public class AppReconciler implements Reconciler {
         try {
             PlanExecutor.execute(engine, plan, values, op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
         } catch (EngineException | SecretUnavailableException e) {
-            String reason = e instanceof EngineException ? "EngineError" : "SecretUnavailable";
+            String reason = e instanceof EngineTimeoutException ? "EngineTimeout" : e instanceof EngineException ? "EngineError" : "SecretUnavailable";
             AppStatus s = app.getStatus() == null ? new AppStatus() : app.getStatus();
             Instant now = Instant.now();
             s.setCondition(Condition.DEGRADED, true, reason, e.getMessage(), now);

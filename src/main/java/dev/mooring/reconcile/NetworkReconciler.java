@@ -51,6 +51,11 @@ public class NetworkReconciler implements Reconciler {
             return Result.done();
         }
         Network net = found.get();
+        if (net.isDeleting() && !engines.exists(net.engineName())) {
+            // no such engine is configured: nothing Mooring created can be there, so nothing holds the deletion
+            store.removeFinalizer(key, net.getMetadata().getUid(), MooringResource.FINALIZER);
+            return Result.done();
+        }
         DockerEngine engine;
         try {
             engine = engines.engine(net.engineName());

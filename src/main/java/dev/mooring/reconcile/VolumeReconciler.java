@@ -46,6 +46,11 @@ public class VolumeReconciler implements Reconciler {
             return Result.done(); // a volume whose resource is gone was retained on purpose
         }
         Volume vol = found.get();
+        if (vol.isDeleting() && !engines.exists(vol.engineName())) {
+            // no such engine is configured: nothing Mooring created can be there, so nothing holds the deletion
+            store.removeFinalizer(key, vol.getMetadata().getUid(), MooringResource.FINALIZER);
+            return Result.done();
+        }
         DockerEngine engine;
         try {
             engine = engines.engine(vol.engineName());
