@@ -5,8 +5,11 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.control.ResourceKey;
+import dev.mooring.reconcile.ForcedDeletion;
+import dev.mooring.security.Access;
 import dev.mooring.security.Admission;
 import dev.mooring.security.AuditTrail;
+import dev.mooring.security.Role;
 import dev.mooring.store.EventStore;
 import dev.mooring.store.ResourceStore;
 import jakarta.inject.Inject;
@@ -53,6 +56,10 @@ public class ResourcesApi {
     AuditTrail audit;
     @Inject
     ResourceWriter writer;
+    @Inject
+    Access access;
+    @Inject
+    ForcedDeletion forced;
 
     @GET
     @Path("/{plural}")
@@ -115,12 +122,42 @@ public class ResourcesApi {
 
     @DELETE
     @Path("/namespaces/{ns}/{plural}/{name}")
-    @Operation(summary = "Delete a resource: it stays, with deletionTimestamp set, until what it created is gone")
-    public Response delete(@PathParam("ns") String ns, @PathParam("plural") String plural, @PathParam("name") String name) {
+    @Operation(summary = "Delete a resource: it stays, with deletionTimestamp set, until what it created is gone; "
+            + "force=true (admin) removes it at once and answers what it left on the engine")
+    public Response delete(@PathParam("ns") String ns, @PathParam("plural") String plural, @PathParam("name") String name,
+                           @QueryParam("force") @DefaultValue("false") boolean force) {
         Kind kind = kind(plural);
+        if (force) {
+            return forceDelete(kind, ns, name);
+        }
         ResourceStore.Written w = retryOnConflict(() -> store.delete(kind, ns, name));
         audit.wrote("delete", w.resource(), w.previousResourceVersion(), "deletion started");
         return Response.accepted(w.resource()).build();
+    }
+
+    /**
+     * The way out of a deletion the engine holds up: admin only, audited with what was left.
+     * Answers a Kubernetes-style Status naming what may remain on the engine.
+     */
+    private Response forceDelete(Kind kind, String ns, String name) {
+        access.require(Role.admin, ns, "force the deletion of " + kind.plural);
+        ForcedDeletion.Outcome out = retryOnConflict(() -> forced.delete(kind, ns, name));
+        String left = out.describe();
+        audit.wrote("delete", out.resource(), out.previousResourceVersion(), "forced: finalizer removed; left on engine " + out.engine() + ": " + left);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("kind", kind.name());
+        details.put("namespace", ns);
+        details.put("name", name);
+        details.put("uid", out.resource().getMetadata().getUid());
+        details.put("engine", out.engine());
+        details.put("leftBehind", out.leftBehind());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kind", "Status");
+        body.put("status", "Success");
+        body.put("reason", "ForceDeleted");
+        body.put("message", kind.name() + " " + ns + "/" + name + " was removed without cleaning up; left on engine " + out.engine() + ": " + left);
+        body.put("details", details);
+        return Response.ok(body).build();
     }
 
     @GET
