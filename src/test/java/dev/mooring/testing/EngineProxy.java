@@ -14,7 +14,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP front for the local engine's unix socket, so a test can cut every connection Mooring has
- * to the engine (as a daemon restart or a network blip would) and watch it reconnect.
+ * to the engine (as a daemon restart or a network blip would) and watch it reconnect, or hold the
+ * requests whose request line matches a pattern unanswered (as an engine hung in runc would) until
+ * it releases them, when they reach the engine after all.
  */
 public final class EngineProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -23,6 +25,12 @@ public final class EngineProxy implements AutoCloseable {
     private volatile boolean closed;
     /** Sees the request lines ({@code POST /v1.43/containers/create HTTP/1.1}) that clients send through the proxy. */
     private final java.util.function.Consumer<String> requests;
+    /** Request lines matching this wait at the proxy; null: none do. */
+    private volatile java.util.regex.Pattern hold;
+    /** Opened when the current hold ends: every request held under it goes on to the engine. */
+    private volatile java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(0);
+    /** Request lines held so far (the held ones and those since released). */
+    private final java.util.concurrent.atomic.AtomicInteger heldCount = new java.util.concurrent.atomic.AtomicInteger();
 
     public EngineProxy(int port) throws IOException {
         this(port, line -> { });
@@ -43,14 +51,40 @@ public final class EngineProxy implements AutoCloseable {
         controller.start();
     }
 
-    /** The port of the control channel: a connection there cuts every proxied connection and answers how many. */
+    /**
+     * The port of the control channel. A connection there sends one command line and reads a number:
+     * {@code cut} cuts every proxied connection (answers how many), {@code hold REGEX} holds the
+     * requests whose request line matches, {@code release} lets the held ones through, {@code held}
+     * answers how many requests were held so far.
+     */
     public int controlPort() {
         return control.getLocalPort();
     }
 
     /** Cuts the connections of the proxy behind a control port (from any class loader). */
     public static int cut(int controlPort) {
+        return command(controlPort, "cut");
+    }
+
+    /** Holds, behind a control port, every request whose request line (like {@code POST /v1.43/containers/create?name=x HTTP/1.1}) matches. */
+    public static void hold(int controlPort, String requestLineRegex) {
+        command(controlPort, "hold " + requestLineRegex);
+    }
+
+    /** Ends the hold behind a control port: the held requests go on to the engine. */
+    public static void release(int controlPort) {
+        command(controlPort, "release");
+    }
+
+    /** How many requests the proxy behind a control port has held so far. */
+    public static int held(int controlPort) {
+        return command(controlPort, "held");
+    }
+
+    private static int command(int controlPort, String command) {
         try (Socket s = new Socket(java.net.InetAddress.getLoopbackAddress(), controlPort)) {
+            s.getOutputStream().write((command + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
             return Integer.parseInt(new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -60,12 +94,50 @@ public final class EngineProxy implements AutoCloseable {
     private void control() {
         while (!closed) {
             try (Socket s = control.accept()) {
-                s.getOutputStream().write((cutAll() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String line = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8)).readLine();
+                int answer;
+                if (line == null || line.equals("cut")) {
+                    answer = cutAll();
+                } else if (line.startsWith("hold ")) {
+                    hold(java.util.regex.Pattern.compile(line.substring(5)));
+                    answer = 0;
+                } else if (line.equals("release")) {
+                    release();
+                    answer = 0;
+                } else {
+                    answer = heldCount.get();
+                }
+                s.getOutputStream().write((answer + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
             }
+        }
+    }
+
+    /** From now on, requests whose request line matches wait at the proxy, unanswered, until {@link #release()}. */
+    public synchronized void hold(java.util.regex.Pattern requestLine) {
+        if (released.getCount() == 0) {
+            released = new java.util.concurrent.CountDownLatch(1);
+        }
+        hold = requestLine;
+    }
+
+    /** Lets every held request go on to the engine, and holds no more. */
+    public synchronized void release() {
+        hold = null;
+        released.countDown();
+    }
+
+    /** Waits while the request is held; a hold nobody releases ends with the proxy's use (10 minutes at most). */
+    private void awaitRelease() {
+        heldCount.incrementAndGet();
+        try {
+            released.await(10, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -82,8 +154,14 @@ public final class EngineProxy implements AutoCloseable {
                 OutputStream toClient = client.getOutputStream();
                 pipe(fromClient, b -> {
                     java.util.regex.Matcher m = REQUEST_LINE.matcher(new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
+                    boolean held = false;
                     while (m.find()) {
                         requests.accept(m.group());
+                        java.util.regex.Pattern h = hold;
+                        held |= h != null && h.matcher(m.group()).find();
+                    }
+                    if (held) {
+                        awaitRelease();
                     }
                     java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
                     while (buf.hasRemaining()) {
@@ -168,6 +246,7 @@ public final class EngineProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        release();
         cutAll();
         server.close();
         control.close();
