@@ -112,6 +112,26 @@ class EngineDeadlineTest {
 
         Api.applyOk(Api.app(ns, "typo", 1, null));
         Api.awaitReady(ns, "typo", Duration.ofSeconds(30));
+
+        // a Volume and a Network on that engine delete as well
+        Api.applyOk("""
+                apiVersion: mooring.dev/v1alpha1
+                kind: Volume
+                metadata: {name: typo-data, namespace: %1$s}
+                spec: {engine: lcoal}
+                ---
+                apiVersion: mooring.dev/v1alpha1
+                kind: Network
+                metadata: {name: typo-net, namespace: %1$s}
+                spec: {engine: lcoal}
+                """.formatted(ns));
+        for (String plural : List.of("volumes", "networks")) {
+            String name = plural.equals("volumes") ? "typo-data" : "typo-net";
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    Api.conditionReason(Api.get(ns, plural, name).jsonPath(), "Ready")).isEqualTo("UnknownEngine"));
+            assertThat(Api.delete(ns, plural, name).statusCode()).isEqualTo(202);
+            Api.awaitGone(ns, plural, name, Duration.ofSeconds(20));
+        }
     }
 
     @Test
