@@ -42,6 +42,7 @@ class EngineCallsTest {
                 .isInstanceOf(EngineTimeoutException.class)
                 .hasMessage("container.create on engine test did not answer within 200ms (mooring.docker.call-timeout); the call was cancelled");
         long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("engine call deadline 200 ms: the caller waited %d ms%n", waitedMillis);
         assertThat(waitedMillis).isBetween(200L, 2_000L);
         assertThat(calls.overdue()).isEqualTo(1);
 
