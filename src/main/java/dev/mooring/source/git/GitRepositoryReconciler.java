@@ -91,6 +91,8 @@ public class GitRepositoryReconciler implements Reconciler {
         GitRepository repo = store.find(GitRepository.class, key.namespace(), key.name()).orElse(null);
         if (repo == null) {
             requested.remove(key);
+            // gone without its finalizer's pass (a forced delete): its mirror and checkouts go anyway
+            sync.checkouts(key.namespace(), key.name()).removeAll();
             return Result.done();
         }
         if (repo.isDeleting()) {
