@@ -104,7 +104,7 @@ public class Admission {
     }
 
     /**
-     * Checks every App of a write. Throws 422 when a namespace that enforces its level has a
+     * Checks every App of a write, and every GitRepository's URL ({@link GitUrlPolicy}). Throws 422 when a namespace that enforces its level has a
      * violation; answers what audit mode let through (for {@link #record}).
      */
     public List<Finding> admit(List<? extends MooringResource<?, ?>> resources) {

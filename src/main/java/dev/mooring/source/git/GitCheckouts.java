@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * The Git side of a sync, for one GitRepository, under {@code <data-dir>/git/<ns>/<name>/}: a bare
  * mirror ({@code repo.git}) fetched from the URL, and one plain directory per checked-out commit
  * ({@code <commit>/}) that Apps' build contexts and bind paths point into. Only the current and
- * the previous synced commit are kept. Not thread-safe per repository: the work queue never runs
+ * the previous synced commit are kept. All repositories of a namespace share one quota
+ * (mooring.git.max-checkout-size): a fetch or checkout past it is a {@link Refusal}. Not thread-safe per repository: the work queue never runs
  * two syncs of one repository at once.
  */
 final class GitCheckouts {
