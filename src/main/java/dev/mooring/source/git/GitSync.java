@@ -338,6 +338,42 @@ public class GitSync {
         checkouts(repo.namespace(), repo.name()).removeAll();
     }
 
+    /**
+     * Removes the mirrors and checkouts under {@code <data-dir>/git} whose GitRepository no longer
+     * exists (deleted while another instance led, or before this fix): no other pass would. The
+     * directories are listed before the store is asked, so a repository created meanwhile, whose
+     * directory did not exist yet, is never touched. Answers how many went.
+     */
+    int removeOrphanCheckouts() throws java.io.IOException {
+        Path git = dataDir.toAbsolutePath().normalize().resolve("git");
+        if (!java.nio.file.Files.isDirectory(git)) {
+            return 0;
+        }
+        int removed = 0;
+        List<Path> namespaces;
+        try (var dirs = java.nio.file.Files.list(git)) {
+            namespaces = dirs.filter(java.nio.file.Files::isDirectory).toList();
+        }
+        for (Path nsDir : namespaces) {
+            List<Path> repos;
+            try (var dirs = java.nio.file.Files.list(nsDir)) {
+                repos = dirs.filter(java.nio.file.Files::isDirectory).toList();
+            }
+            for (Path repoDir : repos) {
+                String ns = nsDir.getFileName().toString();
+                String name = repoDir.getFileName().toString();
+                if (store.find(GitRepository.class, ns, name).isEmpty()) {
+                    GitCheckouts.deleteTree(repoDir);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            LOG.infof("removed the Git checkouts of %d GitRepositories that no longer exist", removed);
+        }
+        return removed;
+    }
+
     private void fail(ResourceKey key, GitRepository repo, GitRepositoryStatus s, String commit, SyncFailure e, Instant now) {
         SyncError err = new SyncError();
         err.commit = commit;

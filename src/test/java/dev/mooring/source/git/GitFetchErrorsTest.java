@@ -5,6 +5,8 @@ import dev.mooring.testing.Api;
 import dev.mooring.testing.GitFixture;
 import dev.mooring.testing.GitHttpServer;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -33,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a GitRepository's status says when its fetch fails (issue 10, finding 2): one text for
  * every address that is not a Git server (a closed port, an HTTP service, a 401, a TCP service
  * speaking something else, a path that is no repository), so status is no port scanner; and a
- * redirect to a host the policy refuses is refused at that connection. Runs in the test profile,
+ * redirect to a host the policy refuses is refused at that connection; and a checkout whose
+ * GitRepository is gone does not stay. Runs in the test profile,
  * which allows 127.0.0.1 and java.io.tmpdir so that the fetches are really attempted.
  */
 @QuarkusTest
@@ -151,6 +154,26 @@ class GitFetchErrorsTest {
         assertThat(j.getString("status.lastSyncedCommit")).isNull();
         assertThat(Api.get(ns, "secrets", "s").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void checkoutsOfRepositoriesThatNoLongerExistAreRemovedAndOthersKept() throws Exception {
+        create("live", "http://127.0.0.1:9/repo.git");
+        Path live = dataDir.toAbsolutePath().normalize().resolve("git").resolve(ns).resolve("live");
+        Awaitility.await().atMost(CONVERGE).until(() -> Files.isDirectory(live.resolve("repo.git")));
+        Path ghost = Files.createDirectories(live.resolveSibling("ghost").resolve("repo.git"));
+        Files.writeString(ghost.resolve("HEAD"), "ref: refs/heads/main\n");
+        Path ghostCheckout = Files.createDirectories(ghost.resolveSibling("0123abcd"));
+        Files.writeString(ghostCheckout.resolve("secret.yaml"), "kind: Secret\n");
+
+        assertThat(sync.removeOrphanCheckouts()).isEqualTo(1);
+        assertThat(ghost.getParent()).doesNotExist();
+        assertThat(live.resolve("repo.git")).isDirectory();
+    }
+
+    @Inject
+    GitSync sync;
+    @ConfigProperty(name = "mooring.data-dir")
+    Path dataDir;
 
     private void create(String name, String url) {
         Response r = Api.givenYaml().body("""
