@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a GitRepository's status says when its fetch fails (issue 10, finding 2): one text for
  * every address that is not a Git server (a closed port, an HTTP service, a 401, a TCP service
- * speaking something else, a path that is no repository), so status is no port scanner; and a
+ * speaking something else, one that never answers, a path that is no repository), so status is no port scanner; and a
  * redirect to a host the policy refuses is refused at that connection; and a checkout whose
  * GitRepository is gone does not stay. Runs in the test profile,
  * which allows 127.0.0.1 and java.io.tmpdir so that the fetches are really attempted.
@@ -95,6 +95,28 @@ class GitFetchErrorsTest {
         }, "banner");
         answering.setDaemon(true);
         answering.start();
+        // accepts and never answers: the fetch times out (after its 60 s read timeout)
+        ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        closing.add(silent);
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread holding = new Thread(() -> {
+            while (!silent.isClosed()) {
+                try {
+                    held.add(silent.accept());
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        }, "silent");
+        holding.setDaemon(true);
+        holding.start();
+        closing.add(() -> held.forEach(c -> {
+            try {
+                c.close();
+            } catch (java.io.IOException e) {
+                // closing anyway
+            }
+        }));
         Path notARepository = Files.createTempDirectory("mooring-not-a-repo");
         Files.writeString(notARepository.resolve("README"), "hello");
         int webPort = web.getAddress().getPort();
@@ -105,13 +127,14 @@ class GitFetchErrorsTest {
         urls.put("auth", "http://127.0.0.1:" + webPort + "/admin/repo.git");
         urls.put("banner", "http://127.0.0.1:" + banner.getLocalPort() + "/repo.git");
         urls.put("sshbanner", "ssh://git@127.0.0.1:" + banner.getLocalPort() + "/repo.git");
+        urls.put("timeout", "http://127.0.0.1:" + silent.getLocalPort() + "/repo.git");
         urls.put("nodir", "file://" + notARepository + "-missing");
         urls.put("notrepo", "file://" + notARepository);
         urls.forEach(this::create);
 
         Map<String, String> messages = new LinkedHashMap<>();
         for (var e : urls.entrySet()) {
-            JsonPath j = Awaitility.await().atMost(CONVERGE).until(() -> Api.get(ns, "gitrepositories", e.getKey()).jsonPath(),
+            JsonPath j = Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> Api.get(ns, "gitrepositories", e.getKey()).jsonPath(),
                     s -> s.getString("status.lastError.message") != null);
             assertThat(Api.conditionReason(j, "Ready")).as(e.getKey()).isEqualTo("FetchFailed");
             messages.put(e.getKey(), j.getString("status.lastError.message").replace(e.getValue(), "<url>"));
