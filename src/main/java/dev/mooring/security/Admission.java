@@ -34,6 +34,8 @@ public class Admission {
     AdmissionConfig config;
     @Inject
     EventStore events;
+    @Inject
+    GitUrlPolicy gitUrls;
 
     private Level defaultLevel;
     private boolean defaultAudit;
@@ -102,10 +104,11 @@ public class Admission {
     }
 
     /**
-     * Checks every App of a write. Throws 422 when a namespace that enforces its level has a
+     * Checks every App of a write, and every GitRepository's URL ({@link GitUrlPolicy}). Throws 422 when a namespace that enforces its level has a
      * violation; answers what audit mode let through (for {@link #record}).
      */
     public List<Finding> admit(List<? extends MooringResource<?, ?>> resources) {
+        gitUrls.admit(resources, this::level); // enforced in audit mode too: it fences Mooring's own files and host
         List<FieldError> refused = new ArrayList<>();
         java.util.Set<String> refusing = new java.util.LinkedHashSet<>();
         List<Finding> audited = new ArrayList<>();

@@ -72,6 +72,18 @@ public class GitRepositoryReconciler implements Reconciler {
         return true;
     }
 
+    /** On becoming the leader: the checkouts of GitRepositories deleted meanwhile go (see {@link GitSync#removeOrphanCheckouts}). */
+    void removeOrphanCheckouts(@jakarta.enterprise.event.Observes dev.mooring.control.Leadership.LeadershipChanged change) {
+        if (!change.leader()) {
+            return;
+        }
+        try {
+            sync.removeOrphanCheckouts();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warnf("Git checkouts of deleted GitRepositories not removed: %s", e.toString());
+        }
+    }
+
     /** A follower's webhook asked for a sync after the last one. */
     static boolean requestedSince(GitRepository repo, Instant lastSync) {
         Map<String, String> a = repo.getMetadata().getAnnotations();
@@ -91,6 +103,8 @@ public class GitRepositoryReconciler implements Reconciler {
         GitRepository repo = store.find(GitRepository.class, key.namespace(), key.name()).orElse(null);
         if (repo == null) {
             requested.remove(key);
+            // gone without its finalizer's pass (a forced delete): its mirror and checkouts go anyway
+            sync.checkouts(key.namespace(), key.name()).removeAll();
             return Result.done();
         }
         if (repo.isDeleting()) {

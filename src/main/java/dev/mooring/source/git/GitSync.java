@@ -20,6 +20,7 @@ import dev.mooring.control.ResourceKey;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
 import dev.mooring.security.AuditLog;
+import dev.mooring.security.GitUrlPolicy;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.ResourceStore.Outcome;
 import dev.mooring.store.ResourceStore.Written;
@@ -74,6 +75,18 @@ public class GitSync {
     Path dataDir;
     @ConfigProperty(name = "mooring.git.prune-confirm-ratio", defaultValue = "0.5")
     double defaultConfirmRatio;
+    @Inject
+    GitUrlPolicy gitUrls;
+    @ConfigProperty(name = "mooring.git.max-checkout-size", defaultValue = "256M")
+    io.quarkus.runtime.configuration.MemorySize maxCheckoutSize;
+
+    /**
+     * What every fetch failure says that {@link GitCheckouts.Refusal} does not explain: one text
+     * whether the address refused the connection, timed out, answered HTTP that is not Git (a
+     * 401 included), or is no repository on disk, so that status is no port scanner (issue 10).
+     */
+    static final String NO_GIT_ANSWER = "the repository did not answer as a Git server"
+            + " (check the URL, that Mooring can reach it, and the credentials of spec.secretRef)";
 
     /** A reason this commit cannot be applied, with the errors by file. */
     static final class SyncFailure extends Exception {
@@ -89,7 +102,7 @@ public class GitSync {
 
     GitCheckouts checkouts(String namespace, String name) {
         // absolute: build contexts that compose files in the checkout name are stored as absolute paths
-        return new GitCheckouts(dataDir.toAbsolutePath().normalize(), namespace, name);
+        return new GitCheckouts(dataDir.toAbsolutePath().normalize(), namespace, name, maxCheckoutSize.asLongValue());
     }
 
     /** Runs one sync and records its outcome in {@code s} (written by the caller) and as an event. */
@@ -102,13 +115,24 @@ public class GitSync {
         s.lastSyncTime = now.toString();
         String commit = released;
         if (commit == null) {
+            String cannot = "cannot fetch " + spec.ref() + " from " + spec.url + ": ";
+            // again right before the fetch: a host's DNS answer may have changed since the write
+            String refused = gitUrls.refusal(spec.url, admission.level(repo.namespace()));
+            if (refused != null) {
+                fail(key, repo, s, null, new SyncFailure("URLRefused", cannot + refused, List.of(new FileError(null, null, "spec.url", refused))), now);
+                return;
+            }
             try {
-                commit = checkouts.fetch(spec.url, spec.ref(), credentials(repo));
+                commit = checkouts.fetch(spec.url, spec.ref(), credentials(repo), gitUrls::hostRefusal);
             } catch (SyncFailure e) {
                 fail(key, repo, s, null, e, now);
                 return;
+            } catch (GitCheckouts.Refusal e) {
+                fail(key, repo, s, null, new SyncFailure(e.reason, cannot + e.getMessage(), List.of()), now);
+                return;
             } catch (Exception e) {
-                fail(key, repo, s, null, new SyncFailure("FetchFailed", "cannot fetch " + spec.ref() + " from " + spec.url + ": " + message(e), List.of()), now);
+                LOG.debugf(e, "%s: fetch from %s failed (reported as: %s)", key, spec.url, NO_GIT_ANSWER); // the cause, for the operator only
+                fail(key, repo, s, null, new SyncFailure("FetchFailed", cannot + NO_GIT_ANSWER, List.of()), now);
                 return;
             }
         }
@@ -117,6 +141,8 @@ public class GitSync {
             apply(key, repo, s, commit, checkouts, spec.suspended() && released == null, now);
         } catch (SyncFailure e) {
             fail(key, repo, s, commit, e, now);
+        } catch (GitCheckouts.Refusal e) {
+            fail(key, repo, s, commit, new SyncFailure(e.reason, "commit " + shortId(commit) + " cannot be checked out: " + e.getMessage(), List.of()), now);
         } catch (Exception e) {
             LOG.debugf(e, "%s: sync of %s failed", key, commit);
             fail(key, repo, s, commit, new SyncFailure("SyncFailed", "commit " + shortId(commit) + " cannot be applied: " + message(e), List.of()), now);
@@ -310,6 +336,42 @@ public class GitSync {
             store.transferOwnership(source, ResourceStore.SOURCE_REST);
         }
         checkouts(repo.namespace(), repo.name()).removeAll();
+    }
+
+    /**
+     * Removes the mirrors and checkouts under {@code <data-dir>/git} whose GitRepository no longer
+     * exists (deleted while another instance led, or before this fix): no other pass would. The
+     * directories are listed before the store is asked, so a repository created meanwhile, whose
+     * directory did not exist yet, is never touched. Answers how many went.
+     */
+    int removeOrphanCheckouts() throws java.io.IOException {
+        Path git = dataDir.toAbsolutePath().normalize().resolve("git");
+        if (!java.nio.file.Files.isDirectory(git)) {
+            return 0;
+        }
+        int removed = 0;
+        List<Path> namespaces;
+        try (var dirs = java.nio.file.Files.list(git)) {
+            namespaces = dirs.filter(java.nio.file.Files::isDirectory).toList();
+        }
+        for (Path nsDir : namespaces) {
+            List<Path> repos;
+            try (var dirs = java.nio.file.Files.list(nsDir)) {
+                repos = dirs.filter(java.nio.file.Files::isDirectory).toList();
+            }
+            for (Path repoDir : repos) {
+                String ns = nsDir.getFileName().toString();
+                String name = repoDir.getFileName().toString();
+                if (store.find(GitRepository.class, ns, name).isEmpty()) {
+                    GitCheckouts.deleteTree(repoDir);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            LOG.infof("removed the Git checkouts of %d GitRepositories that no longer exist", removed);
+        }
+        return removed;
     }
 
     private void fail(ResourceKey key, GitRepository repo, GitRepositoryStatus s, String commit, SyncFailure e, Instant now) {
