@@ -54,6 +54,9 @@ public class AppReconciler implements Reconciler {
     static final Duration READINESS_RECHECK = Duration.ofSeconds(5);
     /** A failed build is looked at again this often (it is rebuilt only when its context changed or after mooring.builds.retry-after). */
     static final Duration BUILD_RECHECK = Duration.ofSeconds(10);
+    /** An App whose engine does not answer is looked at again this often (and whenever its engine's event stream comes back). */
+    static final Duration ENGINE_RECHECK = Duration.ofSeconds(5);
+    static final String ENGINE_UNAVAILABLE = "EngineUnavailable";
 
     @Inject
     ResourceStore store;
@@ -94,7 +97,15 @@ public class AppReconciler implements Reconciler {
         }
         App app = found.get();
         DockerEngine engine = engineOf(key, app);
-        List<ObservedContainer> observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+        List<ObservedContainer> observed;
+        try {
+            observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+        } catch (EngineException e) {
+            if (e.httpStatus != 0) {
+                throw e;
+            }
+            return engineUnavailable(key, app, e);
+        }
         Instant now = Instant.now();
 
         if (app.isDeleting()) {
@@ -363,6 +374,25 @@ public class AppReconciler implements Reconciler {
             fail(key, app, "UnknownEngine", e.getMessage());
             throw new TerminalException(e.getMessage());
         }
+    }
+
+    /**
+     * The engine does not answer: what runs there is unknown, so status says {@code Unknown} (the
+     * containers listed are the last ones seen) and nothing is planned from a view Mooring does not
+     * have. The App is looked at again calmly, not with an error backoff per pass (issue 10).
+     */
+    private Result engineUnavailable(ResourceKey key, App app, EngineException e) {
+        AppStatus s = app.getStatus() == null ? new AppStatus() : app.getStatus();
+        Instant now = Instant.now();
+        String message = "engine " + app.engineName() + " does not answer (" + e.getMessage() + "); the containers listed are the last ones seen";
+        boolean first = s.condition(Condition.READY).map(c -> !Condition.UNKNOWN.equals(c.status)).orElse(true);
+        s.setCondition(Condition.READY, Condition.UNKNOWN, ENGINE_UNAVAILABLE, message, now);
+        s.setCondition(Condition.PROGRESSING, Condition.UNKNOWN, ENGINE_UNAVAILABLE, message, now);
+        status.status(key, app, s);
+        if (first) {
+            status.event(key, app, StatusWriter.WARNING, ENGINE_UNAVAILABLE, message);
+        }
+        return Result.requeueAfter(ENGINE_RECHECK);
     }
 
     private void fail(ResourceKey key, App app, String reason, String message) {
