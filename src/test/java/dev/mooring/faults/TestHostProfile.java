@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * Mooring with a second engine, {@code faults}, on a test host of its own ({@link TestHostResource}),
  * which the fault tests restart and cut off; the resync is short (2 s) so that an outage of a
- * minute spans many resync intervals, and an engine call gives up after 5 s.
+ * minute spans many resync intervals, and an engine call gives up after 15 s (less than the default 120 s, more than a
+ * container stop takes on a busy machine: a stop cut short and followed by a removal can wedge dockerd 20.10).
  */
 public class TestHostProfile implements QuarkusTestProfile {
     static final String ENGINE = "faults";
@@ -21,7 +22,7 @@ public class TestHostProfile implements QuarkusTestProfile {
     public Map<String, String> getConfigOverrides() {
         return Map.of(
                 "mooring.controller.resync-interval", RESYNC.toSeconds() + "s",
-                "mooring.docker.response-timeout", "5s");
+                "mooring.docker.response-timeout", "15s");
     }
 
     @Override
