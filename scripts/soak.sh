@@ -13,7 +13,7 @@
 # The changes, one every 1-3 s, picked at random over six Apps in namespace soak-<time>:
 #   apply (a new env value: a rollout), scale (1..4 replicas), delete, `docker rm -f` of a managed
 #   container, and now and then (every ~3 min) a restart of the test host's dockerd.
-# At the end it waits (up to 3 min) for every App to be Ready, then counts by label on each engine:
+# At the end it waits (up to 3 min) for every App to be Ready (deleted ones gone), then counts by label on each engine:
 #   orphans     containers of the namespace whose App no longer exists
 #   duplicates  more than one container for one (App, replica)
 #   surplus     Apps with more containers than replicas
@@ -155,6 +155,12 @@ echo "soak: changes made: $(for k in "${!done_count[@]}"; do printf '%s=%s ' "$k
 settled=
 for _ in $(seq 1 180); do
   ok=1
+  for app in "${apps[@]}"; do
+    if [ -z "${replicas[$app]:-}" ]; then
+      [ "$(curl -sS -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $MOORING_TOKEN" "$MOORING_URL/api/v1alpha1/namespaces/$ns/apps/$app")" = 404 ] || { ok=; break; }
+    fi
+  done
+  [ -n "$ok" ] || { sleep 1; continue; }
   for app in "${!replicas[@]}"; do
     body=$(curl -sS -H "Authorization: Bearer $MOORING_TOKEN" "$MOORING_URL/api/v1alpha1/namespaces/$ns/apps/$app")
     python3 -c 'import json,sys; j=json.loads(sys.argv[1]); c={x["type"]:x["status"] for x in j.get("status",{}).get("conditions",[])}; s=j.get("status",{}); sys.exit(0 if c.get("Ready")=="True" and s.get("observedGeneration")==j["metadata"]["generation"] and s.get("readyReplicas")==j["spec"]["replicas"] else 1)' "$body" || { ok=; break; }
@@ -162,7 +168,7 @@ for _ in $(seq 1 180); do
   [ -z "$ok" ] || { settled=1; break; }
   sleep 1
 done
-[ -n "$settled" ] || echo "soak: not every App was Ready within 3 min"
+[ -n "$settled" ] || echo "soak: not every App was Ready (or gone) within 3 min"
 
 orphans=0 duplicates=0 surplus=0
 for eng in local ${SOAK_ENGINE:+$SOAK_ENGINE}; do

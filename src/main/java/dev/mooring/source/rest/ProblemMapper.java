@@ -70,11 +70,22 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     /**
      * A database that does not answer (connection refused or lost, shutting down: SQLState class 08
-     * and 57P) is a 503 the caller may retry; a full disk (PostgreSQL's 53100, or the file system's
+     * and 57P; H2 closed after a failed write) is a 503 the caller may retry; a full disk (PostgreSQL's 53100, or the file system's
      * "No space left on device" under H2) is a 507. Anything else is null.
      */
     static StoreFault storeFault(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        return storeFault(t, 0);
+    }
+
+    private static StoreFault storeFault(Throwable t, int depth) {
+        for (Throwable c = t; c != null && depth < 20; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            // a failed commit carries the database's error as a suppressed exception of the rollback
+            for (Throwable s : c.getSuppressed()) {
+                StoreFault f = storeFault(s, depth + 1);
+                if (f != null) {
+                    return f;
+                }
+            }
             String message = String.valueOf(c.getMessage());
             if (message.contains("No space left on device")) {
                 return StoreFault.FULL;
@@ -84,7 +95,8 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                 if (state.equals("53100")) {
                     return StoreFault.FULL;
                 }
-                if (state.startsWith("08") || state.startsWith("57P")) {
+                // H2's 90098: the embedded database closed itself after a failed write; the next connection opens it again
+                if (state.startsWith("08") || state.startsWith("57P") || state.equals("90098")) {
                     return StoreFault.UNAVAILABLE;
                 }
             }
