@@ -132,8 +132,8 @@ while [ "$(date +%s)" -lt "$end" ]; do
     next_restart=$((now + 180))
   fi
   case $action in
-    0|1|2) what=apply; n=${replicas[$app]:-2}; code=$(apply_app "$app" "$n"); replicas[$app]=$n ;;
-    3|4|5) what=scale; n=$((1 + RANDOM % 4)); code=$(apply_app "$app" "$n"); replicas[$app]=$n ;;
+    0|1|2) what=apply; n=${replicas[$app]:-2}; code=$(apply_app "$app" "$n") ;;
+    3|4|5) what=scale; n=$((1 + RANDOM % 4)); code=$(apply_app "$app" "$n") ;;
     6) what=delete; code=$(api DELETE "/namespaces/$ns/apps/$app"); unset "replicas[$app]" ;;
     7|8|9)
       what=rm-f
@@ -145,8 +145,10 @@ while [ "$(date +%s)" -lt "$end" ]; do
       code=- ;;
     restart) what=engine-restart; bash scripts/test-host.sh restart "${SOAK_HOST%%:*}" "${SOAK_HOST##*:}"; code=- ;;
   esac
+  # an apply is stored when it answers 2xx; a 409 means the App is still being deleted
+  case $what:$code in apply:2??|scale:2??) replicas[$app]=$n ;; apply:409|scale:409) unset "replicas[$app]" ;; esac
   done_count[$what]=$((${done_count[$what]:-0} + 1))
-  case $code in 2??|-|404) ;; *) echo "soak: $what $app answered $code" ;; esac
+  case $code in 2??|-|404|409) ;; *) echo "soak: $what $app answered $code" ;; esac
   sleep "$((1 + RANDOM % 3))"
 done
 echo "soak: changes made: $(for k in "${!done_count[@]}"; do printf '%s=%s ' "$k" "${done_count[$k]}"; done)"
