@@ -117,6 +117,17 @@ stop_dockerd() {
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$pidfile"
+  # What a reboot would leave clean: dockerd 20.10 may exit before it has unmounted the layers of
+  # the containers it stopped, and the next dockerd can then never remove those containers
+  # ("failed to remove root filesystem ... device or resource busy").
+  pkill_exact "$run/exec" KILL
+  unmount_below "$root/data"
+  unmount_below "$run/exec"
+}
+
+unmount_below() {
+  { grep -E " $1/" /proc/self/mounts || true; } | awk '{print $2}' | sort -r \
+    | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
 }
 
 load_image() {
@@ -166,10 +177,8 @@ case "$cmd" in
       [ -z "$ids" ] || docker -H "unix://$sock" rm -f $ids >/dev/null 2>&1 || true
     fi
     stop_dockerd
-    pkill_exact "$run/exec" KILL
-    # overlay mounts and the netns files dockerd made under its roots
-    { grep -E " ($root|$run)[/ ]" /proc/self/mounts || true; } | awk '{print $2}' | sort -r \
-      | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    unmount_below "$root"
+    unmount_below "$run"
     ip link del "$veth_host" 2>/dev/null || true
     ip route del unreachable "10.77.$index.0/24" metric 4096 2>/dev/null || true
     [ ! -e "/var/run/netns/$netns" ] || ip netns del "$netns"
