@@ -133,7 +133,12 @@ unmount_below() {
 load_image() {
   local image=mooring-test/busybox:1
   docker -H "unix://$sock" image inspect "$image" >/dev/null 2>&1 && return
-  docker save "$image" | docker -H "unix://$sock" load >/dev/null
+  # the main engine's copy may be re-imported by a setup run at this very moment: try again
+  for _ in 1 2 3 4 5; do
+    docker save "$image" | docker -H "unix://$sock" load >/dev/null && return
+    sleep 2
+  done
+  return 1
 }
 
 case "$cmd" in
