@@ -29,7 +29,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         if (fault == StoreFault.UNAVAILABLE) {
             LOG.warnf("request refused, the database does not answer: %s", t.toString());
             return Response.fromResponse(problem(503, "Service Unavailable",
-                    "the database does not answer; nothing was changed; retry in a few seconds", List.of()))
+                    "the database does not answer; retry in a few seconds (a write that was refused here stored nothing)", List.of()))
                     .header("Retry-After", RETRY_AFTER_SECONDS).build();
         }
         if (fault == StoreFault.FULL) {
@@ -70,8 +70,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     /**
      * A database that does not answer (connection refused or lost, shutting down: SQLState class 08
-     * and 57P; H2 closed after a failed write) is a 503 the caller may retry; a full disk (PostgreSQL's 53100, or the file system's
-     * "No space left on device" under H2) is a 507. Anything else is null.
+     * and 57P; H2 closed after a failed write) is a 503 the caller may retry; a full disk
+     * (PostgreSQL's 53100, or the file system's "No space left on device" under H2) is a 507.
+     * Anything else is null.
      */
     static StoreFault storeFault(Throwable t) {
         return storeFault(t, 0);
