@@ -27,7 +27,11 @@ public class ResourceStatus {
      * status value changes, so a condition re-asserted on every pass keeps its original time.
      */
     public void setCondition(String type, boolean value, String reason, String message, Instant now) {
-        String status = value ? Condition.TRUE : Condition.FALSE;
+        setCondition(type, value ? Condition.TRUE : Condition.FALSE, reason, message, now);
+    }
+
+    /** {@link #setCondition(String, boolean, String, String, Instant)} with any status, {@code Unknown} included. */
+    public void setCondition(String type, String status, String reason, String message, Instant now) {
         Condition existing = condition(type).orElse(null);
         if (existing == null) {
             conditions.add(new Condition(type, status, reason, message, now.toString()));

@@ -57,6 +57,9 @@ public class AppReconciler implements Reconciler {
     static final Duration BUILD_RECHECK = Duration.ofSeconds(10);
     /** Condition that is False while an {@code imagePullPolicy: Always} pull fails and the engine's own image runs. */
     static final String IMAGE_PULLED = "ImagePulled";
+    /** An App whose engine does not answer is looked at again this often (and whenever its engine's event stream comes back). */
+    static final Duration ENGINE_RECHECK = Duration.ofSeconds(5);
+    static final String ENGINE_UNAVAILABLE = "EngineUnavailable";
 
     @Inject
     ResourceStore store;
@@ -105,7 +108,15 @@ public class AppReconciler implements Reconciler {
             return Result.done();
         }
         DockerEngine engine = engineOf(key, app);
-        List<ObservedContainer> observed = observe(key, app, engine);
+        List<ObservedContainer> observed;
+        try {
+            observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
+        } catch (EngineException e) {
+            if (e.httpStatus != 0) {
+                throw e;
+            }
+            return engineUnavailable(key, app, e);
+        }
         Instant now = Instant.now();
 
         if (app.isDeleting()) {
@@ -383,14 +394,25 @@ public class AppReconciler implements Reconciler {
         }
     }
 
-    /** The App's containers on its engine; an engine that does not answer in time is said in status. */
-    private List<ObservedContainer> observe(ResourceKey key, App app, DockerEngine engine) {
-        try {
-            return engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
-        } catch (EngineTimeoutException e) {
-            fail(key, app, "EngineTimeout", e.getMessage());
-            throw e;
+    /**
+     * The engine does not answer: what runs there is unknown, so status says {@code Unknown} (the
+     * containers listed are the last ones seen) and nothing is planned from a view Mooring does not
+     * have. The App is looked at again calmly, not with an error backoff per pass (issue 10).
+     */
+    private Result engineUnavailable(ResourceKey key, App app, EngineException e) {
+        AppStatus s = app.getStatus() == null ? new AppStatus() : app.getStatus();
+        Instant now = Instant.now();
+        // a list past its deadline (EngineTimeoutException) tells as little of the engine as a refused connection
+        String reason = ENGINE_UNAVAILABLE;
+        String message = "engine " + app.engineName() + " does not answer (" + e.getMessage() + "); the containers listed are the last ones seen";
+        boolean first = s.condition(Condition.READY).map(c -> !Condition.UNKNOWN.equals(c.status)).orElse(true);
+        s.setCondition(Condition.READY, Condition.UNKNOWN, reason, message, now);
+        s.setCondition(Condition.PROGRESSING, Condition.UNKNOWN, reason, message, now);
+        status.status(key, app, s);
+        if (first) {
+            status.event(key, app, StatusWriter.WARNING, reason, message);
         }
+        return Result.requeueAfter(ENGINE_RECHECK);
     }
 
     private void fail(ResourceKey key, App app, String reason, String message) {

@@ -137,8 +137,23 @@ public class Tokens {
 
     @Scheduled(every = "${mooring.auth.token-refresh:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
-        byHash = store.all().stream().collect(Collectors.toUnmodifiableMap(Token::tokenHash, Function.identity()));
+        try {
+            byHash = store.all().stream().collect(Collectors.toUnmodifiableMap(Token::tokenHash, Function.identity()));
+            if (refreshFailing) {
+                refreshFailing = false;
+                LOG.info("token table read again; the copy is current");
+            }
+        } catch (RuntimeException e) {
+            // the database is away (issue 10): requests go on being checked against the last copy
+            if (!refreshFailing) {
+                refreshFailing = true;
+                LOG.warnf("cannot read the token table (%s); checking tokens against the copy read before", e.toString());
+            }
+        }
     }
+
+    /** Whether the last refresh failed: the failure is logged once, not on every tick. */
+    private volatile boolean refreshFailing;
 
     void bootstrap() {
         Optional<Token> fromConfig = store.all().stream().filter(t -> TokenStore.ORIGIN_CONFIG.equals(t.origin())).findFirst();

@@ -16,12 +16,27 @@ import java.util.Map;
 public class ProblemMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     public static final String PROBLEM_JSON = "application/problem+json";
+    /** What a 503 for a database that does not answer tells the caller to wait (the usual restart takes a few seconds). */
+    static final String RETRY_AFTER_SECONDS = "5";
 
     @Override
     public Response toResponse(Throwable t) {
         ApiException api = asApi(t);
         if (api != null) {
             return problem(api.status, api.title, api.getMessage(), api.errors);
+        }
+        StoreFault fault = storeFault(t);
+        if (fault == StoreFault.UNAVAILABLE) {
+            LOG.warnf("request refused, the database does not answer: %s", t.toString());
+            return Response.fromResponse(problem(503, "Service Unavailable",
+                    "the database does not answer; retry in a few seconds (a write that was refused here stored nothing)", List.of()))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
+        if (fault == StoreFault.FULL) {
+            LOG.warnf("write refused, the database's disk is full: %s", t.toString());
+            return problem(507, "Insufficient Storage",
+                    "the database's disk is full (no space left on device): the write was refused and nothing was stored; "
+                            + "reads still work; free space in mooring.data-dir (or on the database server) and retry", List.of());
         }
         if (t instanceof WebApplicationException w) {
             int status = w.getResponse().getStatus();
@@ -45,6 +60,50 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             }
             if (name.endsWith("ConstraintViolationException") && String.valueOf(c.getMessage()).toLowerCase().contains("resources_identity")) {
                 return ApiException.conflict("a resource of that kind and name was created by another request at the same time");
+            }
+        }
+        return null;
+    }
+
+    /** What went wrong below the store, as far as a caller can act on it. */
+    enum StoreFault { UNAVAILABLE, FULL }
+
+    /**
+     * A database that does not answer (connection refused or lost, shutting down: SQLState class 08
+     * and 57P; H2 closed after a failed write) is a 503 the caller may retry; a full disk
+     * (PostgreSQL's 53100, or the file system's "No space left on device" under H2) is a 507.
+     * Anything else is null.
+     */
+    static StoreFault storeFault(Throwable t) {
+        return storeFault(t, 0);
+    }
+
+    private static StoreFault storeFault(Throwable t, int depth) {
+        for (Throwable c = t; c != null && depth < 20; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            // a failed commit carries the database's error as a suppressed exception of the rollback
+            for (Throwable s : c.getSuppressed()) {
+                StoreFault f = storeFault(s, depth + 1);
+                if (f != null) {
+                    return f;
+                }
+            }
+            String message = String.valueOf(c.getMessage());
+            if (message.contains("No space left on device")) {
+                return StoreFault.FULL;
+            }
+            if (c instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.equals("53100")) {
+                    return StoreFault.FULL;
+                }
+                // H2's 90098: the embedded database closed itself after a failed write; the next connection opens it again
+                if (state.startsWith("08") || state.startsWith("57P") || state.equals("90098")) {
+                    return StoreFault.UNAVAILABLE;
+                }
+            }
+            String name = c.getClass().getName();
+            if (name.endsWith("JDBCConnectionException") || c instanceof java.sql.SQLTransientConnectionException) {
+                return StoreFault.UNAVAILABLE;
             }
         }
         return null;
