@@ -92,7 +92,9 @@ public class ApiGate {
     private void deny(RoutingContext ctx, Caller caller, int status, String title, String detail) {
         String method = ctx.request().method().name();
         String path = ctx.normalizedPath();
-        if (path.startsWith(AccessRules.API)) {
+        if (status == 401) {
+            audit.unauthenticated(AuditLog.address(ctx)); // counted, not a line: the path is the caller's choice
+        } else if (path.startsWith(AccessRules.API)) {
             AccessRules.Target t = AccessRules.target(method, path);
             audit.submit(new AuditStore.Entry(null, caller.name(), caller.tokenId(), t.verb(), t.kind(), t.namespace(), t.name(),
                     null, null, AuditLog.address(ctx), "denied", status, method + " " + path + ": " + detail));

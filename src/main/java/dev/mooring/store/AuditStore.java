@@ -18,10 +18,20 @@ public class AuditStore {
     @Inject
     EntityManager em;
 
-    /** One audit line. {@code time} null means now. */
+    /**
+     * One audit line. {@code time} null means now. {@code requests} is how many requests it stands
+     * for: 1, except for a counted line ({@link #addCounted}).
+     */
     public record Entry(Instant time, String user, String tokenId, String verb, String kind, String namespace, String name,
                         String resourceVersionBefore, String resourceVersionAfter, String sourceAddress,
-                        String outcome, int status, String detail) {
+                        String outcome, int status, String detail, long requests) {
+        /** A line of one request. */
+        public Entry(Instant time, String user, String tokenId, String verb, String kind, String namespace, String name,
+                     String resourceVersionBefore, String resourceVersionAfter, String sourceAddress,
+                     String outcome, int status, String detail) {
+            this(time, user, tokenId, verb, kind, namespace, name, resourceVersionBefore, resourceVersionAfter, sourceAddress,
+                    outcome, status, detail, 1);
+        }
     }
 
     /** What to look for; a null field matches everything. {@code user} matches the token's name or id. */
@@ -45,8 +55,33 @@ public class AuditStore {
             r.outcome = e.outcome();
             r.status = e.status();
             r.detail = cut(e.detail(), 1000);
+            r.requests = e.requests();
             em.persist(r);
         }
+    }
+
+    /**
+     * Adds {@code requests} to the counted line that has the time, user, verb, status and source
+     * address of {@code line} (a null address matches a null one), or appends {@code line} with
+     * that count when there is none yet. The caller makes the key bounded (a minute, not an instant).
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void addCounted(Entry line, long requests) {
+        Instant time = line.time().truncatedTo(ChronoUnit.MICROS);
+        String address = cut(line.sourceAddress(), 64);
+        TypedQuery<AuditRecord> q = em.createQuery("from AuditRecord where occurredAt = ?1 and userName = ?2 and verb = ?3 and status = ?4"
+                + (address == null ? " and sourceAddress is null" : " and sourceAddress = ?5"), AuditRecord.class)
+                .setParameter(1, time).setParameter(2, cut(line.user(), 63)).setParameter(3, cut(line.verb(), 32)).setParameter(4, line.status());
+        if (address != null) {
+            q.setParameter(5, address);
+        }
+        List<AuditRecord> found = q.setMaxResults(1).getResultList();
+        if (!found.isEmpty()) {
+            found.get(0).requests += requests;
+            return;
+        }
+        append(List.of(new Entry(time, line.user(), line.tokenId(), line.verb(), line.kind(), line.namespace(), line.name(),
+                line.resourceVersionBefore(), line.resourceVersionAfter(), address, line.outcome(), line.status(), line.detail(), requests)));
     }
 
     /** Matching lines, newest first. */
@@ -73,7 +108,7 @@ public class AuditStore {
         }
         return query.setMaxResults(q.limit()).getResultStream()
                 .map(r -> new Entry(r.occurredAt, r.userName, r.tokenId, r.verb, r.kind, r.namespace, r.name, r.resourceVersionBefore,
-                        r.resourceVersionAfter, r.sourceAddress, r.outcome, r.status, r.detail))
+                        r.resourceVersionAfter, r.sourceAddress, r.outcome, r.status, r.detail, r.requests))
                 .toList();
     }
 

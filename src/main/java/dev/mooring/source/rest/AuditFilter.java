@@ -19,6 +19,7 @@ import java.util.Map;
  * Writes the audit log for the API: every write, whatever its outcome, and every read that was
  * denied. A resource method that changed something has said what in the {@link AuditTrail},
  * with resourceVersions before and after; otherwise (a refused write) the path says what was tried.
+ * A 401 without a token is only counted ({@link AuditLog#unauthenticated}).
  */
 @Provider
 public class AuditFilter implements ContainerResponseFilter {
@@ -42,6 +43,10 @@ public class AuditFilter implements ContainerResponseFilter {
         String path = ctx == null ? "/" + req.getUriInfo().getPath() : ctx.normalizedPath();
         String address = ctx == null ? null : AuditLog.address(ctx);
         Caller caller = access.caller();
+        if (status == 401 && caller.tokenId() == null) {
+            log.unauthenticated(address); // counted, not a line: the path is the caller's choice (a webhook's bad signature)
+            return;
+        }
         String outcome = AuditLog.outcome(status);
         var changes = trail.changes();
         if (changes.isEmpty()) {
