@@ -55,20 +55,18 @@ public final class RawHttp implements Closeable {
     }
 
     /**
-     * Sends a request with a chunked body of {@code chunks} chunks of {@code chunkSize} bytes
-     * and reads the answer; a server that answers before the body is all sent (and closes) ends
-     * the sending early.
+     * Sends a request with {@code body} as a chunked body in chunks of {@code chunkSize} bytes and
+     * reads the answer; a server that answers before the body is all sent (and closes) ends the
+     * sending early.
      */
-    public Response sendChunked(String method, String path, String headers, int chunkSize, int chunks) throws IOException {
+    public Response sendChunked(String method, String path, String headers, byte[] body, int chunkSize) throws IOException {
         out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n" + headers + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
-        byte[] chunk = new byte[chunkSize];
-        java.util.Arrays.fill(chunk, (byte) 'x');
-        byte[] head = (Integer.toHexString(chunkSize) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
         try {
-            for (int i = 0; i < chunks; i++) {
-                out.write(head);
-                out.write(chunk);
+            for (int at = 0; at < body.length; at += chunkSize) {
+                int n = Math.min(chunkSize, body.length - at);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body, at, n);
                 out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
             }
             out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
