@@ -52,11 +52,14 @@ public class AuditLog {
     /** The verb of the counted lines of requests without a valid token. */
     public static final String UNAUTHENTICATED_VERB = "authenticate";
     static final String UNAUTHENTICATED_DETAIL = "requests without a valid token (401), counted per source address and minute";
-    /** Addresses counted apart per minute; past that, the rest of the minute's requests count under no address. */
+    /** Lines counted apart per minute; past that, the rest of the minute's requests count under no address. */
     static final int MAX_ADDRESSES = 1000;
 
-    /** A minute of one source address (null: the addresses past {@link #MAX_ADDRESSES}). */
-    private record Minute(String address, Instant start) {
+    /** What is counted: a minute of one source address (null: past {@link #MAX_ADDRESSES}) and what was refused. */
+    private record Minute(String address, Instant start, String verb, String kind, String namespace, String name, int status, String detail) {
+        Minute withoutAddress() {
+            return new Minute(null, start, verb, kind, namespace, name, status, detail);
+        }
     }
 
     private final BlockingQueue<AuditStore.Entry> queue = new LinkedBlockingQueue<>(QUEUE);
@@ -84,10 +87,25 @@ public class AuditLog {
      * its address and minute is kept. Never blocks; the count is in the store within a second.
      */
     public void unauthenticated(String address) {
-        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
-        Minute key = new Minute(address, minute);
+        count(new Minute(address, Instant.now().truncatedTo(ChronoUnit.MINUTES), UNAUTHENTICATED_VERB, null, null, null, 401,
+                UNAUTHENTICATED_DETAIL));
+    }
+
+    /**
+     * Counts a request without a token that a public path refused (a webhook without a valid
+     * signature: 401, or for a GitRepository that does not exist: 404), like {@link #unauthenticated}.
+     * The line names the resource only when the caller cannot choose it freely: {@code namespace}
+     * and {@code name} are kept for a 401 (given only for a GitRepository that exists), dropped otherwise.
+     */
+    public void refusedWithoutToken(String address, String verb, String kind, String namespace, String name, int status) {
+        boolean exists = status == 401;
+        count(new Minute(address, Instant.now().truncatedTo(ChronoUnit.MINUTES), verb, kind, exists ? namespace : null, exists ? name : null,
+                status, "requests without a valid token or signature, refused with " + status + ", counted per source address and minute"));
+    }
+
+    private void count(Minute key) {
         if (unauthenticated.size() >= MAX_ADDRESSES && !unauthenticated.containsKey(key)) {
-            key = new Minute(null, minute);
+            key = key.withoutAddress();
         }
         unauthenticated.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
@@ -166,8 +184,8 @@ public class AuditLog {
                 continue;
             }
             try {
-                store.addCounted(new AuditStore.Entry(m.start(), Caller.ANONYMOUS.name(), null, UNAUTHENTICATED_VERB, null, null, null,
-                        null, null, m.address(), "denied", 401, UNAUTHENTICATED_DETAIL), n);
+                store.addCounted(new AuditStore.Entry(m.start(), Caller.ANONYMOUS.name(), null, m.verb(), m.kind(), m.namespace(), m.name(),
+                        null, null, m.address(), outcome(m.status()), m.status(), m.detail()), n);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "could not count %d requests without a valid token from %s", n, m.address());
             }

@@ -61,27 +61,41 @@ public class AuditStore {
     }
 
     /**
-     * Adds {@code requests} to the counted line that has the time, user, verb, status and source
-     * address of {@code line} (a null address matches a null one), or appends {@code line} with
-     * that count when there is none yet. The caller makes the key bounded (a minute, not an instant).
+     * Adds {@code requests} to the counted line that has the time, user, verb, status, source
+     * address, kind, namespace and name of {@code line} (null matches null), or appends
+     * {@code line} with that count when there is none yet. The caller makes the key bounded (a
+     * minute, not an instant; no name a caller chose).
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void addCounted(Entry line, long requests) {
         Instant time = line.time().truncatedTo(ChronoUnit.MICROS);
-        String address = cut(line.sourceAddress(), 64);
-        TypedQuery<AuditRecord> q = em.createQuery("from AuditRecord where occurredAt = ?1 and userName = ?2 and verb = ?3 and status = ?4"
-                + (address == null ? " and sourceAddress is null" : " and sourceAddress = ?5"), AuditRecord.class)
-                .setParameter(1, time).setParameter(2, cut(line.user(), 63)).setParameter(3, cut(line.verb(), 32)).setParameter(4, line.status());
-        if (address != null) {
-            q.setParameter(5, address);
+        Entry e = new Entry(time, cut(line.user(), 63), line.tokenId(), cut(line.verb(), 32), cut(line.kind(), 32), cut(line.namespace(), 63),
+                cut(line.name(), 253), line.resourceVersionBefore(), line.resourceVersionAfter(), cut(line.sourceAddress(), 64),
+                line.outcome(), line.status(), line.detail(), requests);
+        StringBuilder jpql = new StringBuilder("from AuditRecord where occurredAt = ?1 and userName = ?2 and verb = ?3 and status = ?4");
+        List<Object> params = new ArrayList<>(List.of(time, e.user(), e.verb(), e.status()));
+        sameOrNull(jpql, params, "sourceAddress", e.sourceAddress());
+        sameOrNull(jpql, params, "kind", e.kind());
+        sameOrNull(jpql, params, "namespace", e.namespace());
+        sameOrNull(jpql, params, "name", e.name());
+        TypedQuery<AuditRecord> q = em.createQuery(jpql.toString(), AuditRecord.class);
+        for (int i = 0; i < params.size(); i++) {
+            q.setParameter(i + 1, params.get(i));
         }
         List<AuditRecord> found = q.setMaxResults(1).getResultList();
         if (!found.isEmpty()) {
             found.get(0).requests += requests;
             return;
         }
-        append(List.of(new Entry(time, line.user(), line.tokenId(), line.verb(), line.kind(), line.namespace(), line.name(),
-                line.resourceVersionBefore(), line.resourceVersionAfter(), address, line.outcome(), line.status(), line.detail(), requests)));
+        append(List.of(e));
+    }
+
+    private static void sameOrNull(StringBuilder jpql, List<Object> params, String field, String value) {
+        if (value == null) {
+            jpql.append(" and ").append(field).append(" is null");
+        } else {
+            where(jpql, params, field, value);
+        }
     }
 
     /** Matching lines, newest first. */
