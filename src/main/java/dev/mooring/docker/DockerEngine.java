@@ -705,7 +705,8 @@ public class DockerEngine {
         } catch (NotModifiedException e) {
             throw new EngineException(operation + ": not modified", 304, e);
         } catch (DockerException e) {
-            throw new EngineException(operation + " on engine " + name + ": " + dockerMessage(e), e.getHttpStatus(), e);
+            EngineMessages.Plain plain = EngineMessages.plain(operation, name, dockerMessage(e));
+            throw new EngineException(plain.message(), e.getHttpStatus(), plain.reason(), e);
         } catch (RuntimeException e) {
             if (e instanceof EngineException) {
                 throw e;

@@ -6,10 +6,17 @@ package dev.mooring.docker;
  */
 public class EngineException extends RuntimeException {
     public final int httpStatus;
+    /** What stood in the way, as a status and event reason ({@code PortConflict}, {@code NameConflict}), or null. */
+    public final String reason;
 
     public EngineException(String message, int httpStatus, Throwable cause) {
+        this(message, httpStatus, null, cause);
+    }
+
+    public EngineException(String message, int httpStatus, String reason, Throwable cause) {
         super(message, cause);
         this.httpStatus = httpStatus;
+        this.reason = reason;
     }
 
     public boolean notFound() {

@@ -431,13 +431,14 @@ public class AppReconciler implements Reconciler {
         try {
             PlanExecutor.execute(engine, plan, values, op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
         } catch (EngineException | SecretUnavailableException e) {
-            String reason = e instanceof EngineTimeoutException ? "EngineTimeout" : e instanceof EngineException ? "EngineError" : "SecretUnavailable";
+            String known = e instanceof EngineException ee ? ee.reason : null; // PortConflict, NameConflict
+            String reason = e instanceof EngineTimeoutException ? "EngineTimeout" : known != null ? known : e instanceof EngineException ? "EngineError" : "SecretUnavailable";
             AppStatus s = app.getStatus() == null ? new AppStatus() : app.getStatus();
             Instant now = Instant.now();
             s.setCondition(Condition.DEGRADED, true, reason, e.getMessage(), now);
             s.setCondition(Condition.READY, false, reason, e.getMessage(), now);
             status.status(key, app, s);
-            status.event(key, app, StatusWriter.WARNING, "Failed", e.getMessage());
+            status.event(key, app, StatusWriter.WARNING, known != null ? known : "Failed", e.getMessage());
             throw e;
         }
     }

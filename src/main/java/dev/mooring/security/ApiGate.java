@@ -4,6 +4,7 @@ import dev.mooring.api.ResourceCodec;
 import dev.mooring.security.AccessRules.Rule;
 import dev.mooring.store.AuditStore;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,13 +20,14 @@ import java.util.Map;
 
 /**
  * The first thing every HTTP request meets, before Quarkus routes it anywhere (API, metrics,
- * OpenAPI): refuses a body over {@code mooring.api.max-body-size} (413), a missing or bad token
+ * OpenAPI): refuses a body over {@code mooring.api.max-body-size} (413; a chunked one as it arrives), a missing or bad token
  * (401) and a role the path needs but the token lacks (403), each as problem+json, and hands the
  * {@link Caller} on to the resource methods. Runs on the event loop and never blocks: tokens are
  * checked against {@link Tokens}' in-memory table, and denials are audited asynchronously.
  */
 @ApplicationScoped
 public class ApiGate {
+    private static final Logger LOG = Logger.getLogger(ApiGate.class);
     /** Where the caller is kept on the routing context for {@link Access}. */
     public static final String CALLER = "mooring.caller";
     /** Before Quarkus' own body-size check (RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT, -2), so that a 413 is problem+json too. */
@@ -69,7 +72,58 @@ public class ApiGate {
             return;
         }
         ctx.put(CALLER, caller);
+        if (length == null && isChunked(ctx)) {
+            readLimited(ctx, caller);
+            return;
+        }
         ctx.next();
+    }
+
+    private static boolean isChunked(RoutingContext ctx) {
+        String te = ctx.request().getHeader(HttpHeaders.TRANSFER_ENCODING);
+        return te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+    }
+
+    /**
+     * A chunked body has no Content-Length to refuse up front: it is read here, up to the limit,
+     * and handed on whole (the resource methods read it from the routing context). One past the
+     * limit is a 413 problem+json, audited as such; left to the REST layer, it was a bare 413, an
+     * ERROR with a stack trace and a 500 in the audit log (issue 10, finding 6).
+     */
+    private void readLimited(RoutingContext ctx, Caller caller) {
+        long max = maxBodySize.asLongValue();
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        ctx.request().handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + (long) chunk.length() > max) {
+                refused[0] = true;
+                String method = ctx.request().method().name();
+                String path = ctx.normalizedPath();
+                String detail = "the request body (chunked) has more than " + max + " bytes; at most " + max
+                        + " are accepted (mooring.api.max-body-size)";
+                LOG.debugf("%s %s from %s: %s", method, path, AuditLog.address(ctx), detail);
+                if (path.startsWith(AccessRules.API)) {
+                    AccessRules.Target t = AccessRules.target(method, path);
+                    audit.submit(new AuditStore.Entry(null, caller.name(), caller.tokenId(), t.verb(), t.kind(), t.namespace(), t.name(),
+                            null, null, AuditLog.address(ctx), AuditLog.outcome(413), 413, method + " " + path + ": " + detail));
+                }
+                problem(ctx, 413, "Content Too Large", detail);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        ctx.request().endHandler(v -> {
+            if (!refused[0]) {
+                ctx.setBody(body);
+                ctx.next();
+            }
+        });
+        if ("100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT))) {
+            ctx.response().writeContinue();
+        }
     }
 
     private boolean tooLarge(String contentLength) {
@@ -92,7 +146,9 @@ public class ApiGate {
     private void deny(RoutingContext ctx, Caller caller, int status, String title, String detail) {
         String method = ctx.request().method().name();
         String path = ctx.normalizedPath();
-        if (path.startsWith(AccessRules.API)) {
+        if (status == 401) {
+            audit.unauthenticated(AuditLog.address(ctx)); // counted, not a line: the path is the caller's choice
+        } else if (path.startsWith(AccessRules.API)) {
             AccessRules.Target t = AccessRules.target(method, path);
             audit.submit(new AuditStore.Entry(null, caller.name(), caller.tokenId(), t.verb(), t.kind(), t.namespace(), t.name(),
                     null, null, AuditLog.address(ctx), "denied", status, method + " " + path + ": " + detail));

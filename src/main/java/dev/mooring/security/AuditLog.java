@@ -15,16 +15,25 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes the audit log. Lines go through a bounded queue to one writer thread, so that the
  * event loop (where denials happen) never waits for the database, and a flood of refused
  * requests costs memory up to the queue's bound, then only a warning per dropped line.
+ * <p>
+ * Requests without a valid token (401) are not lines of their own: whoever sends them chooses
+ * the path, so one line each would let a flood fill the table with names of its choosing (issue
+ * 10, finding 6). They are counted per source address and minute, in memory, and the writer adds
+ * the counts to one line per address and minute ({@link #unauthenticated}).
  */
 @ApplicationScoped
 public class AuditLog {
@@ -40,7 +49,22 @@ public class AuditLog {
     @ConfigProperty(name = "mooring.audit.retention", defaultValue = "2160h")
     Duration retention;
 
+    /** The verb of the counted lines of requests without a valid token. */
+    public static final String UNAUTHENTICATED_VERB = "authenticate";
+    static final String UNAUTHENTICATED_DETAIL = "requests without a valid token (401), counted per source address and minute";
+    /** Lines counted apart per minute; past that, the rest of the minute's requests count under no address. */
+    static final int MAX_ADDRESSES = 1000;
+
+    /** What is counted: a minute of one source address (null: past {@link #MAX_ADDRESSES}) and what was refused. */
+    private record Minute(String address, Instant start, String verb, String kind, String namespace, String name, int status, String detail) {
+        Minute withoutAddress() {
+            return new Minute(null, start, verb, kind, namespace, name, status, detail);
+        }
+    }
+
     private final BlockingQueue<AuditStore.Entry> queue = new LinkedBlockingQueue<>(QUEUE);
+    private final ConcurrentHashMap<Minute, LongAdder> unauthenticated = new ConcurrentHashMap<>();
+    private long lastCountWrite;
     private Thread writer;
     private volatile boolean running = true;
 
@@ -56,6 +80,34 @@ public class AuditLog {
         if (!queue.offer(entry)) {
             LOG.warnf("audit queue full: dropped %s %s %s/%s by %s", entry.verb(), entry.kind(), entry.namespace(), entry.name(), entry.user());
         }
+    }
+
+    /**
+     * Counts a request without a valid token from {@code address}: nothing of the request but
+     * its address and minute is kept. Never blocks; the count is in the store within a second.
+     */
+    public void unauthenticated(String address) {
+        count(new Minute(address, Instant.now().truncatedTo(ChronoUnit.MINUTES), UNAUTHENTICATED_VERB, null, null, null, 401,
+                UNAUTHENTICATED_DETAIL));
+    }
+
+    /**
+     * Counts a request without a token that a public path refused (a webhook without a valid
+     * signature: 401, or for a GitRepository that does not exist: 404), like {@link #unauthenticated}.
+     * The line names the resource only when the caller cannot choose it freely: {@code namespace}
+     * and {@code name} are kept for a 401 (given only for a GitRepository that exists), dropped otherwise.
+     */
+    public void refusedWithoutToken(String address, String verb, String kind, String namespace, String name, int status) {
+        boolean exists = status == 401;
+        count(new Minute(address, Instant.now().truncatedTo(ChronoUnit.MINUTES), verb, kind, exists ? namespace : null, exists ? name : null,
+                status, "requests without a valid token or signature, refused with " + status + ", counted per source address and minute"));
+    }
+
+    private void count(Minute key) {
+        if (unauthenticated.size() >= MAX_ADDRESSES && !unauthenticated.containsKey(key)) {
+            key = key.withoutAddress();
+        }
+        unauthenticated.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
 
     /**
@@ -99,6 +151,7 @@ public class AuditLog {
     private void write() {
         while (running || !queue.isEmpty()) {
             try {
+                writeCounts(false);
                 AuditStore.Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
@@ -112,6 +165,29 @@ public class AuditLog {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("could not write audit lines", e);
+            }
+        }
+        writeCounts(true);
+    }
+
+    /** Adds the counts of requests without a valid token to their lines, at most once a second unless {@code now}. */
+    private void writeCounts(boolean now) {
+        long t = System.nanoTime();
+        if (unauthenticated.isEmpty() || (!now && t - lastCountWrite < 1_000_000_000L)) {
+            return;
+        }
+        lastCountWrite = t;
+        for (Minute m : List.copyOf(unauthenticated.keySet())) {
+            LongAdder counted = unauthenticated.remove(m);
+            long n = counted == null ? 0 : counted.sum();
+            if (n == 0) {
+                continue;
+            }
+            try {
+                store.addCounted(new AuditStore.Entry(m.start(), Caller.ANONYMOUS.name(), null, m.verb(), m.kind(), m.namespace(), m.name(),
+                        null, null, m.address(), outcome(m.status()), m.status(), m.detail()), n);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "could not count %d requests without a valid token from %s", n, m.address());
             }
         }
     }

@@ -43,4 +43,7 @@ public class AuditRecord {
     public int status;
     @Column(length = 1000)
     public String detail;
+    /** How many requests the line stands for: 1, or more for the counted lines of requests without a valid token. */
+    @Column(nullable = false)
+    public long requests = 1;
 }

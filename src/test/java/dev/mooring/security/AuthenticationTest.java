@@ -68,6 +68,54 @@ class AuthenticationTest {
         RestAssured.get("/q/metrics").then().statusCode(200);
     }
 
+    /**
+     * Issue 10, finding 6: a flood of requests without a valid token, each naming what it likes,
+     * is one audit line per source address and minute with the count, and none of the names.
+     */
+    @Test
+    void requestsWithoutAValidTokenAreCountedPerAddressAndMinuteWithoutTheirNames() throws Exception {
+        java.util.Random random = new java.util.Random();
+        String address = "127." + (1 + random.nextInt(250)) + "." + random.nextInt(256) + "." + (2 + random.nextInt(250));
+        List<String> names = new java.util.ArrayList<>();
+        try (dev.mooring.testing.RawHttp http = dev.mooring.testing.RawHttp.connect(address)) {
+            for (int i = 0; i < 500; i++) {
+                String a = "flood" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+                String b = "name" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+                names.add(a);
+                names.add(b);
+                if (i % 5 == 0) {
+                    // the one public write: a webhook, here of GitRepositories that do not exist (404)
+                    var r = http.send("POST", Api.BASE + "/namespaces/" + a + "/gitrepositories/" + b + "/webhook", "Content-Length: 0\r\n");
+                    assertThat(r.status()).isEqualTo(404);
+                    continue;
+                }
+                String auth = i % 2 == 0 ? "" : "Authorization: Bearer " + b + "\r\n"; // half without a token, half with a bad one
+                String method = i % 3 == 0 ? "DELETE" : "GET";
+                var r = http.send(method, Api.BASE + "/namespaces/" + a + "/apps/" + b, auth);
+                assertThat(r.status()).isEqualTo(401);
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            List<Map<String, Object>> lines = RestAssured.given().queryParam("user", "anonymous").queryParam("limit", 1000)
+                    .get(Api.BASE + "/audit").then().statusCode(200).extract().jsonPath().getList("items");
+            List<Map<String, Object>> mine = lines.stream().filter(l -> address.equals(l.get("sourceAddress"))).toList();
+            List<Map<String, Object>> denied = mine.stream().filter(l -> "authenticate".equals(l.get("verb"))).toList();
+            List<Map<String, Object>> webhooks = mine.stream().filter(l -> "webhook".equals(l.get("verb"))).toList();
+            // one line per minute and kind of refusal: two when the requests straddled a minute's end
+            assertThat(mine).hasSize(denied.size() + webhooks.size());
+            assertThat(denied).hasSizeBetween(1, 2);
+            assertThat(webhooks).hasSizeBetween(1, 2);
+            assertThat(denied.stream().mapToLong(l -> ((Number) l.get("requests")).longValue()).sum()).isEqualTo(400);
+            assertThat(webhooks.stream().mapToLong(l -> ((Number) l.get("requests")).longValue()).sum()).isEqualTo(100);
+            assertThat(denied).allSatisfy(l -> assertThat(l).containsEntry("outcome", "denied").containsEntry("status", 401)
+                    .containsEntry("namespace", null).containsEntry("name", null));
+            assertThat(webhooks).allSatisfy(l -> assertThat(l).containsEntry("outcome", "rejected").containsEntry("status", 404)
+                    .containsEntry("kind", "GitRepository").containsEntry("namespace", null).containsEntry("name", null));
+        });
+        String all = RestAssured.given().queryParam("limit", 1000).get(Api.BASE + "/audit").asString();
+        assertThat(names).noneMatch(all::contains);
+    }
+
     @Test
     void aViewerReadsButItsWriteIsA403NamingTheRole() {
         Api.apply(Api.app(ns, "web", 0, null)).then().statusCode(200);

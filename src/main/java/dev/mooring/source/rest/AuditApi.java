@@ -64,6 +64,7 @@ public class AuditApi {
             m.put("outcome", e.outcome());
             m.put("status", e.status());
             m.put("detail", e.detail());
+            m.put("requests", e.requests());
             return m;
         }).toList();
         return ListEnvelope.of("AuditList", items);

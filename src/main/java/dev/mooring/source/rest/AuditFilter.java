@@ -19,6 +19,7 @@ import java.util.Map;
  * Writes the audit log for the API: every write, whatever its outcome, and every read that was
  * denied. A resource method that changed something has said what in the {@link AuditTrail},
  * with resourceVersions before and after; otherwise (a refused write) the path says what was tried.
+ * A refusal of a request without a token is only counted ({@link AuditLog#refusedWithoutToken}).
  */
 @Provider
 public class AuditFilter implements ContainerResponseFilter {
@@ -42,6 +43,13 @@ public class AuditFilter implements ContainerResponseFilter {
         String path = ctx == null ? "/" + req.getUriInfo().getPath() : ctx.normalizedPath();
         String address = ctx == null ? null : AuditLog.address(ctx);
         Caller caller = access.caller();
+        if (caller.tokenId() == null && status >= 400) {
+            // a public path (a webhook) refused a request without a token: counted, not a line each,
+            // as the ApiGate's 401s are: who sends them chooses the path (issue 10, finding 6)
+            AccessRules.Target t = AccessRules.target(method, path);
+            log.refusedWithoutToken(address, t.verb(), t.kind(), t.namespace(), t.name(), status);
+            return;
+        }
         String outcome = AuditLog.outcome(status);
         var changes = trail.changes();
         if (changes.isEmpty()) {

@@ -242,9 +242,14 @@ public class ResourcesApi {
         return ListEnvelope.of(kind.name() + "List", items);
     }
 
+    /** How often a write without resourceVersion is tried before a conflict is answered as a 409. */
+    static final int CONFLICT_ATTEMPTS = 20;
+
     /**
-     * A write without an explicit resourceVersion should not fail because the loop wrote status
-     * at the same moment: try it again a few times before answering 409.
+     * A write without an explicit resourceVersion should not fail because the loop wrote status,
+     * or another such write landed, at the same moment: it is tried again, after a short random
+     * pause growing to 50 ms (so that writers that collided do not collide again), before a 409.
+     * Five immediate retries were not enough for six concurrent PUTs (issue 10, finding 6).
      */
     static <T> T retryOnConflict(Supplier<T> write) {
         for (int attempt = 1; ; attempt++) {
@@ -253,10 +258,20 @@ public class ResourcesApi {
             } catch (RuntimeException e) {
                 ApiException api = ProblemMapper.asApi(e);
                 boolean race = api != null && api.status == 409 && !(e instanceof ApiException);
-                if (!race || attempt >= 5) {
+                if (!race || attempt >= CONFLICT_ATTEMPTS) {
                     throw e;
                 }
+                pause(Math.min(50, 2L << attempt));
             }
+        }
+    }
+
+    private static void pause(long maxMillis) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.conflict("the resource was changed by another request at the same time; read it again and retry");
         }
     }
 

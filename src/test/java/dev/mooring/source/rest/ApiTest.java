@@ -160,6 +160,46 @@ class ApiTest {
                 .then().statusCode(409).contentType("application/problem+json").body("detail", containsString("resourceVersion"));
     }
 
+    /**
+     * Issue 10, finding 6: a PUT without resourceVersion replaces whatever is stored, so a conflict
+     * with another writer (the loop's status writes, another PUT) is retried inside, never a 409.
+     */
+    @Test
+    void putsWithoutResourceVersionAllSucceedWhileTheLoopWritesStatus() throws Exception {
+        Api.apply(Api.app(ns, "web", 0, null)).then().statusCode(200);
+        int writers = 6;
+        int each = 8;
+        CyclicBarrier start = new CyclicBarrier(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<List<String>>> results = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            results.add(pool.submit(() -> {
+                start.await();
+                List<String> failures = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    // every PUT changes the spec: the loop reconciles and writes status (observedGeneration) meanwhile
+                    String body = """
+                            {"apiVersion":"mooring.dev/v1alpha1","kind":"App","metadata":{"name":"web","namespace":"%s"},
+                             "spec":{"image":"%s","replicas":0,"env":[{"name":"WHO","value":"w%d-%d"}]}}
+                            """.formatted(ns, DockerCli.IMAGE, writer, i);
+                    Response r = RestAssured.given().contentType("application/json").body(body).put(Api.BASE + "/namespaces/" + ns + "/apps/web");
+                    if (r.statusCode() != 200) {
+                        failures.add(r.statusCode() + " " + r.asString());
+                    }
+                }
+                return failures;
+            }));
+        }
+        List<String> failures = new ArrayList<>();
+        for (Future<List<String>> f : results) {
+            failures.addAll(f.get());
+        }
+        pool.shutdown();
+        assertThat(failures).as("of %d PUTs without resourceVersion", writers * each).isEmpty();
+        assertThat(Api.get(ns, "apps", "web").jsonPath().getLong("metadata.generation")).isEqualTo(1 + writers * each);
+    }
+
     @Test
     void deleteIsTwoPhaseAndFinishes() {
         Api.apply(network("gone")).then().statusCode(200);

@@ -84,6 +84,46 @@ class HostileInputTest {
         assertStillAnswering();
     }
 
+    /**
+     * Issue 10, finding 6: a chunked body (no Content-Length to refuse up front) past
+     * mooring.api.max-body-size is a 413 problem+json too, audited as 413, and no ERROR in the log.
+     */
+    @Test
+    void aChunkedBodyOverTheLimitIsA413AuditedAs413WithoutAnErrorInTheLog() throws Exception {
+        java.nio.file.Path log = java.nio.file.Path.of("target/mooring-test.log");
+        long logBefore = java.nio.file.Files.size(log);
+        String headers = "Authorization: Bearer " + dev.mooring.testing.AdminToken.TOKEN + "\r\nContent-Type: application/yaml\r\n";
+        dev.mooring.testing.RawHttp.Response r;
+        try (dev.mooring.testing.RawHttp http = dev.mooring.testing.RawHttp.connect(null)) {
+            // 2 MiB in 64 KiB chunks, over the test's 1 MiB limit
+            r = http.sendChunked("POST", Api.BASE + "/namespaces/" + ns + "/apps", headers, "x".repeat(2 << 20).getBytes(), 64 * 1024);
+        }
+        assertThat(r.status()).as(r.body()).isEqualTo(413);
+        assertThat(r.headers().get("content-type")).startsWith("application/problem+json");
+        assertThat(r.body()).contains("mooring.api.max-body-size");
+        assertStillAnswering();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                RestAssured.given().queryParam("namespace", ns).queryParam("kind", "App").get(Api.BASE + "/audit").then().statusCode(200)
+                        .body("items.size()", org.hamcrest.Matchers.equalTo(1))
+                        .body("items[0].status", org.hamcrest.Matchers.equalTo(413))
+                        .body("items[0].outcome", org.hamcrest.Matchers.equalTo("rejected")));
+        String logged;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(log)) {
+            in.skipNBytes(logBefore);
+            logged = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(logged.lines().filter(l -> l.contains(" ERROR ")).toList()).isEmpty();
+        assertThat(logged).doesNotContain("\tat ");
+
+        // a chunked body within the limit is read as ever
+        try (dev.mooring.testing.RawHttp http = dev.mooring.testing.RawHttp.connect(null)) {
+            r = http.sendChunked("POST", Api.BASE + "/namespaces/" + ns + "/apps", headers, Api.app(ns, "chunked", 0, null).getBytes(), 16);
+        }
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(Api.get(ns, "apps", "chunked").jsonPath().getInt("spec.replicas")).isZero();
+        Api.delete(ns, "apps", "chunked");
+    }
+
     @Test
     void aBodyOverTheLimitIsA413() {
         String huge = Api.app(ns, "web", 0, "labels: {a: \"" + "x".repeat(1024 * 1024) + "\"}");
