@@ -44,6 +44,7 @@ class HostEscapeTest {
     String deployer;
     Path allowed;
     Path contexts;
+    Path outside;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -51,12 +52,13 @@ class HostEscapeTest {
         deployer = Api.token("deployer-" + ns, Map.of(ns, "deployer"));
         allowed = Files.createDirectories(Path.of("/tmp/mooring-allowed", ns));
         contexts = Files.createDirectories(Path.of("/tmp/mooring-build-contexts", ns));
+        outside = Files.createDirectories(Path.of("/tmp/mooring-outside-" + ns));
     }
 
     @AfterEach
     void clean() throws IOException {
         Api.deleteNamespace(ns, CONVERGE);
-        for (Path dir : List.of(allowed, contexts)) {
+        for (Path dir : List.of(allowed, contexts, outside)) {
             try (Stream<Path> walk = Files.walk(dir)) { // links are removed, never followed
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
@@ -209,6 +211,32 @@ class HostEscapeTest {
         DockerCli.run("kill", c); // Mooring restarts an exited replica itself: the engine would follow the link at start
         awaitRefused();
         assertThat(DockerCli.appContainers(ns, "web")).singleElement().satisfies(ctr -> assertThat(ctr.state()).isNotEqualTo("running"));
+    }
+
+    /** The same for a build: the context is resolved again right before it is read, and a link swapped in is refused. */
+    @Test
+    void aBuildContextSwappedForALinkAfterAdmissionIsNotRead() throws IOException {
+        Path parent = Files.createDirectories(contexts.resolve("parent/ctx")).getParent();
+        Files.writeString(parent.resolve("ctx/Dockerfile"), "FROM " + DockerCli.IMAGE + "\nCOPY . /ctx\n");
+        Files.createDirectories(outside.resolve("ctx"));
+        Files.writeString(outside.resolve("ctx/Dockerfile"), "FROM " + DockerCli.IMAGE + "\nCOPY . /ctx\n");
+        Files.writeString(outside.resolve("ctx/not-yours"), "a file outside the allowed directories");
+        Api.as(deployer).contentType("application/yaml").body(Api.app(ns, "built", 0, "build: {context: " + parent.resolve("ctx") + "}"))
+                .post(Api.BASE + "/apply").then().statusCode(200);
+        Awaitility.await().atMost(CONVERGE).untilAsserted(() ->
+                assertThat(Api.get(ns, "apps", "built").jsonPath().getString("status.build.phase")).isEqualTo("Succeeded"));
+        String images = DockerCli.run("images", "-q", "--filter", "label=dev.mooring.namespace=" + ns);
+
+        // a parent directory of the context becomes a link to a directory outside: the context as written is unchanged
+        Files.move(parent, contexts.resolve("parent.old"));
+        Files.createSymbolicLink(parent, outside);
+        Awaitility.await().atMost(CONVERGE).untilAsserted(() -> {
+            JsonPath j = Api.get(ns, "apps", "built").jsonPath();
+            assertThat(j.getString("status.build.phase")).as(j.prettify()).isEqualTo("Failed");
+            assertThat(j.getString("status.build.step")).isEqualTo("checking the build context");
+            assertThat(j.getString("status.build.message")).contains("spec.build.context").contains("resolves to " + outside.toRealPath().resolve("ctx"));
+        });
+        assertThat(DockerCli.run("images", "-q", "--filter", "label=dev.mooring.namespace=" + ns)).as("nothing built from outside").isEqualTo(images);
     }
 
     private JsonPath awaitRefused() {
