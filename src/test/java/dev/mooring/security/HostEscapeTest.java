@@ -58,6 +58,12 @@ class HostEscapeTest {
     @AfterEach
     void clean() throws IOException {
         Api.deleteNamespace(ns, CONVERGE);
+        // the App's deletion removes its built images; an image another container holds stays tagged: untag ours
+        for (String tag : DockerCli.run("images", "--format", "{{.Repository}}:{{.Tag}}", "--filter", "label=dev.mooring.namespace=" + ns).split("\n")) {
+            if (!tag.isBlank()) {
+                DockerCli.run("rmi", tag.trim());
+            }
+        }
         for (Path dir : List.of(allowed, contexts, outside)) {
             try (Stream<Path> walk = Files.walk(dir)) { // links are removed, never followed
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
