@@ -460,6 +460,19 @@ public class DockerEngine {
         });
     }
 
+    /**
+     * The source of each of a container's mounts, in their order: the host path of a bind mount,
+     * null for any other type (the engine resolves a bind's source again at every start).
+     */
+    public List<String> bindMountSources(String id) {
+        var hc = call("container.inspect", () -> client.inspectContainerCmd(id).exec()).getHostConfig();
+        List<String> out = new ArrayList<>();
+        if (hc != null && hc.getMounts() != null) {
+            hc.getMounts().forEach(m -> out.add(m.getType() == MountType.BIND ? m.getSource() : null));
+        }
+        return out;
+    }
+
     public void startContainer(String id) {
         try {
             call("container.start", () -> client.startContainerCmd(id).exec());

@@ -79,6 +79,8 @@ public class AppReconciler implements Reconciler {
     ImageBuilds builds;
     @Inject
     dev.mooring.store.BuildLogStore buildLogs;
+    @Inject
+    dev.mooring.security.Admission admission;
 
     @Override
     public String kind() {
@@ -429,16 +431,18 @@ public class AppReconciler implements Reconciler {
         // the executor decrypts a value only when it creates a container that needs it
         PlanExecutor.SecretValues values = (secret, k, digest) -> secrets.value(key.namespace(), secret, k, digest);
         try {
-            PlanExecutor.execute(engine, plan, values, op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
-        } catch (EngineException | SecretUnavailableException e) {
+            PlanExecutor.execute(engine, plan, values, new BindMountCheck(admission, engine, key.namespace()),
+                    op -> status.event(key, app, StatusWriter.NORMAL, PlanExecutor.reason(op), op.describe()));
+        } catch (EngineException | SecretUnavailableException | dev.mooring.security.HostPathRefusedException e) {
             String known = e instanceof EngineException ee ? ee.reason : null; // PortConflict, NameConflict
-            String reason = e instanceof EngineTimeoutException ? "EngineTimeout" : known != null ? known : e instanceof EngineException ? "EngineError" : "SecretUnavailable";
+            String reason = e instanceof EngineTimeoutException ? "EngineTimeout" : known != null ? known
+                    : e instanceof EngineException ? "EngineError" : e instanceof SecretUnavailableException ? "SecretUnavailable" : "HostPathRefused";
             AppStatus s = app.getStatus() == null ? new AppStatus() : app.getStatus();
             Instant now = Instant.now();
             s.setCondition(Condition.DEGRADED, true, reason, e.getMessage(), now);
             s.setCondition(Condition.READY, false, reason, e.getMessage(), now);
             status.status(key, app, s);
-            status.event(key, app, StatusWriter.WARNING, known != null ? known : "Failed", e.getMessage());
+            status.event(key, app, StatusWriter.WARNING, known != null || reason.equals("HostPathRefused") ? reason : "Failed", e.getMessage());
             throw e;
         }
     }

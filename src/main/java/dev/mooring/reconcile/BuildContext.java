@@ -56,7 +56,14 @@ public final class BuildContext {
      * @throws IllegalArgumentException when the context or its Dockerfile is missing
      */
     public static BuildContext of(AppSpec.Build build) {
-        Path root = Path.of(build.context);
+        return of(build, Path.of(build.context));
+    }
+
+    /**
+     * The same, read from {@code root}: the context's real path, as admission checked it right
+     * before (spec.build.context may run through symlinks; what is read is where they lead now).
+     */
+    public static BuildContext of(AppSpec.Build build, Path root) {
         String dockerfile = build.dockerfile == null ? "Dockerfile" : build.dockerfile;
         if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("build context " + build.context + " is not a directory on Mooring's host");

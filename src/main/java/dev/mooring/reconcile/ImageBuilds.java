@@ -50,6 +50,8 @@ public class ImageBuilds {
     BuildLogStore logs;
     @Inject
     SecretStore secrets;
+    @Inject
+    dev.mooring.security.Admission admission;
 
     @ConfigProperty(name = "mooring.builds.retry-after", defaultValue = "5m")
     Duration retryAfter;
@@ -91,7 +93,13 @@ public class ImageBuilds {
      */
     public String expectedImage(ResourceKey key, App app) {
         AppSpec.Build build = app.getSpec().build;
-        String digest = digestOf(build, BuildContext.of(build));
+        Path root;
+        try {
+            root = admission.buildContextToRead(key.namespace(), build.context);
+        } catch (dev.mooring.security.HostPathRefusedException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        String digest = digestOf(build, BuildContext.of(build, root));
         return build.push != null ? pushTag(build.push, digest) : localTag(key.namespace(), key.name(), digest);
     }
 
@@ -115,7 +123,14 @@ public class ImageBuilds {
         BuildContext context;
         String digest;
         try {
-            context = BuildContext.of(build);
+            // resolved again right before it is read: a link may have been swapped in since admission
+            context = BuildContext.of(build, admission.buildContextToRead(key.namespace(), build.context));
+        } catch (dev.mooring.security.HostPathRefusedException e) {
+            return failed(key, app, previous, null, "checking the build context", e.getMessage(), started, null);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            return failed(key, app, previous, null, "reading the build context", e.getMessage(), started, null);
+        }
+        try {
             digest = digestOf(build, context);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             return failed(key, app, previous, null, "reading the build context", e.getMessage(), started, null);

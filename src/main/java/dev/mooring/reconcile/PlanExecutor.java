@@ -29,6 +29,28 @@ public final class PlanExecutor {
         throw new IllegalStateException("no Secret values here (asked for Secret " + secret + ")");
     };
 
+    /**
+     * Checks the host paths a container mounts right before the engine creates or starts it:
+     * the engine follows symlinks in a bind mount's source at each start, so a check at admission
+     * alone would let a link swapped in later through (issue 10). Throws to refuse.
+     */
+    public interface HostMounts {
+        /** The container to create: its bind mounts' sources replaced by the paths to hand the engine. */
+        ContainerSpec beforeCreate(ContainerSpec spec);
+
+        /** Before an existing container is started (again). */
+        void beforeStart(String containerRef);
+
+        HostMounts NONE = new HostMounts() {
+            public ContainerSpec beforeCreate(ContainerSpec spec) {
+                return spec;
+            }
+
+            public void beforeStart(String containerRef) {
+            }
+        };
+    }
+
     private PlanExecutor() {
     }
 
@@ -42,25 +64,41 @@ public final class PlanExecutor {
 
     /** The same, resolving the Secret values of the containers it creates through {@code secrets}. */
     public static void execute(DockerEngine engine, Plan plan, SecretValues secrets, Consumer<Operation> performed) {
+        execute(engine, plan, secrets, HostMounts.NONE, performed);
+    }
+
+    /**
+     * The same, with every container's host paths checked through {@code mounts}: all of the
+     * plan's new containers first, so that a refused one stops the plan before it has stopped or
+     * removed anything, then each again right before its create and its start.
+     */
+    public static void execute(DockerEngine engine, Plan plan, SecretValues secrets, HostMounts mounts, Consumer<Operation> performed) {
         for (Operation op : plan.operations()) {
-            perform(engine, op, secrets);
+            if (op instanceof Operation.CreateContainer c) {
+                mounts.beforeCreate(c.spec());
+            }
+        }
+        for (Operation op : plan.operations()) {
+            perform(engine, op, secrets, mounts);
             performed.accept(op);
         }
     }
 
-    private static void perform(DockerEngine engine, Operation op, SecretValues secrets) {
+    private static void perform(DockerEngine engine, Operation op, SecretValues secrets, HostMounts mounts) {
         if (op instanceof Operation.CreateContainer c) {
-            if (!c.spec().usesSecrets()) {
-                engine.createContainer(c.spec());
+            ContainerSpec spec = mounts.beforeCreate(c.spec());
+            if (!spec.usesSecrets()) {
+                engine.createContainer(spec);
                 return;
             }
-            SecretMaterial material = resolve(c.spec(), secrets);
+            SecretMaterial material = resolve(spec, secrets);
             try {
-                engine.createContainer(c.spec(), material);
+                engine.createContainer(spec, material);
             } finally {
                 material.wipe();
             }
         } else if (op instanceof Operation.StartContainer s) {
+            mounts.beforeStart(s.ref());
             engine.startContainer(s.ref());
         } else if (op instanceof Operation.StopContainer s) {
             engine.stopContainer(s.ref(), s.timeoutSeconds());

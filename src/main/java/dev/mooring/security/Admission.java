@@ -4,7 +4,10 @@ import dev.mooring.api.ApiException;
 import dev.mooring.api.ApiException.FieldError;
 import dev.mooring.api.App;
 import dev.mooring.api.MooringResource;
+import dev.mooring.api.Network;
+import dev.mooring.api.Volume;
 import dev.mooring.control.ResourceKey;
+import dev.mooring.docker.DockerEngines;
 import dev.mooring.security.AdmissionPolicy.Level;
 import dev.mooring.store.EventStore;
 import io.quarkus.runtime.Startup;
@@ -13,16 +16,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * Admission: checks the Apps of a write against their namespace's Pod Security level
- * ({@link AdmissionPolicy}) before anything is stored, so nothing forbidden reaches an engine.
- * In {@code enforce} mode a violation refuses the whole request (422, every field named); in
- * {@code audit} mode it is let through and, once stored, recorded as a Warning event on the App.
+ * Admission: checks the Apps, Volumes and Networks of a write against their namespace's Pod
+ * Security level ({@link AdmissionPolicy}) before anything is stored, so nothing forbidden reaches
+ * an engine. Every source calls {@link #admit} (REST, apply, compose import, Git sync, the CRD
+ * mirror). In {@code enforce} mode a violation refuses the whole request (422, every field named);
+ * in {@code audit} mode it is let through and, once stored, recorded as a Warning event.
+ *
+ * <p>Host paths and build contexts are also checked again right before use
+ * ({@link #hostPathToMount}, {@link #buildContextToRead}): a symlink may have been swapped in since
+ * admission, and the engine follows it when it creates or starts a container.
  */
 @ApplicationScoped
 @Startup
@@ -36,6 +46,8 @@ public class Admission {
     EventStore events;
     @Inject
     GitUrlPolicy gitUrls;
+    @Inject
+    DockerEngines engines;
 
     private Level defaultLevel;
     private boolean defaultAudit;
@@ -43,6 +55,8 @@ public class Admission {
     private Map<String, Boolean> audit;
     private List<String> allowedHostPaths;
     private List<String> allowedBuildContexts;
+    private List<String> allowedVolumeDrivers;
+    private List<String> allowedNetworkDrivers;
     private java.nio.file.Path projectRoot;
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "mooring.data-dir", defaultValue = "./data")
     String dataDir;
@@ -78,8 +92,20 @@ public class Admission {
             }
         }
         allowedBuildContexts = List.copyOf(contexts);
-        LOG.debugf("admission: default %s (%s), namespaces %s, modes %s, allowed host paths %s, build contexts %s",
-                defaultLevel, defaultAudit ? "audit" : "enforce", levels, audit, allowedHostPaths, allowedBuildContexts);
+        allowedVolumeDrivers = config.allowedVolumeDrivers().orElse(List.of()).stream().map(String::trim).filter(d -> !d.isEmpty()).toList();
+        allowedNetworkDrivers = config.allowedNetworkDrivers().orElse(List.of()).stream().map(String::trim).filter(d -> !d.isEmpty()).toList();
+        LOG.debugf("admission: default %s (%s), namespaces %s, modes %s, allowed host paths %s, build contexts %s, volume drivers %s, network drivers %s",
+                defaultLevel, defaultAudit ? "audit" : "enforce", levels, audit, allowedHostPaths, allowedBuildContexts,
+                allowedVolumeDrivers, allowedNetworkDrivers);
+    }
+
+    /**
+     * How host paths of an App on this engine resolve: on Mooring's own file system when the
+     * engine is reached through a local socket, else as written (Mooring cannot see a remote
+     * host's links, so there only the path as written is checked).
+     */
+    UnaryOperator<Path> hostRealPath(String engine) {
+        return engines.exists(engine) && engines.engine(engine).host().startsWith("unix://") ? HostPaths::realPath : AdmissionPolicy.LEXICAL;
     }
 
     /**
@@ -104,8 +130,9 @@ public class Admission {
     }
 
     /**
-     * Checks every App of a write, and every GitRepository's URL ({@link GitUrlPolicy}). Throws 422 when a namespace that enforces its level has a
-     * violation; answers what audit mode let through (for {@link #record}).
+     * Checks every App, Volume and Network of a write, and every GitRepository's URL
+     * ({@link GitUrlPolicy}). Throws 422 when a namespace that enforces its level has a violation;
+     * answers what audit mode let through (for {@link #record}).
      */
     public List<Finding> admit(List<? extends MooringResource<?, ?>> resources) {
         gitUrls.admit(resources, this::level); // enforced in audit mode too: it fences Mooring's own files and host
@@ -113,19 +140,16 @@ public class Admission {
         java.util.Set<String> refusing = new java.util.LinkedHashSet<>();
         List<Finding> audited = new ArrayList<>();
         for (MooringResource<?, ?> r : resources) {
-            if (!(r instanceof App app) || app.getSpec() == null) {
-                continue;
-            }
-            Level level = level(app.namespace());
-            List<FieldError> v = AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths, buildContexts(app.namespace()));
+            Level level = level(r.namespace());
+            List<FieldError> v = violations(r, level);
             if (v.isEmpty()) {
                 continue;
             }
-            if (auditOnly(app.namespace())) {
-                audited.add(new Finding(app, level, v));
+            if (auditOnly(r.namespace())) {
+                audited.add(new Finding(r, level, v));
             } else {
-                String id = "App " + app.namespace() + "/" + app.name();
-                refusing.add(app.namespace() + " enforces " + level);
+                String id = r.getKind() + " " + r.namespace() + "/" + r.name();
+                refusing.add(r.namespace() + " enforces " + level);
                 v.forEach(e -> refused.add(resources.size() > 1 ? e.of(id) : e));
             }
         }
@@ -133,6 +157,65 @@ public class Admission {
             throw denied(refused, refusing);
         }
         return audited;
+    }
+
+    private List<FieldError> violations(MooringResource<?, ?> r, Level level) {
+        if (r instanceof App app && app.getSpec() != null) {
+            return AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths, buildContexts(app.namespace()),
+                    hostRealPath(app.engineName()), HostPaths::realPath);
+        }
+        if (r instanceof Volume v) {
+            return AdmissionPolicy.violations(v.getSpec(), level, allowedVolumeDrivers);
+        }
+        if (r instanceof Network n) {
+            return AdmissionPolicy.violations(n.getSpec(), level, allowedNetworkDrivers);
+        }
+        return List.of();
+    }
+
+    /**
+     * The path to hand the engine for a bind mount of an App in this namespace on this engine,
+     * right before a container is created or started with it: its real path now (symlinks
+     * followed) on an engine that shares Mooring's file system, the path as written elsewhere.
+     * Admission checked it when the App was written; a link may have been swapped in since.
+     *
+     * @throws HostPathRefusedException when the level now forbids it (in enforce mode; audit mode only logs it)
+     */
+    public String hostPathToMount(String namespace, String engine, String field, String hostPath) {
+        Level level = level(namespace);
+        if (level == Level.privileged) {
+            return hostPath;
+        }
+        UnaryOperator<Path> realPath = hostRealPath(engine);
+        FieldError e = AdmissionPolicy.hostPathViolation(field, hostPath, level, allowedHostPaths, realPath);
+        if (e != null) {
+            if (!auditOnly(namespace)) {
+                throw new HostPathRefusedException(e.field() + ": " + e.message() + " (namespace " + namespace + " enforces " + level + ")");
+            }
+            LOG.warnf("namespace %s audits %s: %s: %s", namespace, level, e.field(), e.message());
+        }
+        return realPath.apply(Path.of(hostPath).normalize()).toString();
+    }
+
+    /**
+     * The directory to read for a build of an App in this namespace, right before the build: the
+     * context's real path now (build contexts are on Mooring's own host).
+     *
+     * @throws HostPathRefusedException when the level now forbids it (in enforce mode)
+     */
+    public Path buildContextToRead(String namespace, String context) {
+        Level level = level(namespace);
+        if (level == Level.privileged) {
+            return Path.of(context);
+        }
+        FieldError e = AdmissionPolicy.buildContextViolation(context, buildContexts(namespace), HostPaths::realPath);
+        if (e != null) {
+            if (!auditOnly(namespace)) {
+                throw new HostPathRefusedException(e.field() + ": " + e.message() + " (namespace " + namespace + " enforces " + level + ")");
+            }
+            LOG.warnf("namespace %s audits %s: %s: %s", namespace, level, e.field(), e.message());
+        }
+        return HostPaths.realPath(Path.of(context).normalize());
     }
 
     /** Records audit mode's findings as Warning events on the stored resources (uid now known). */
@@ -144,7 +227,7 @@ public class Admission {
                     for (FieldError e : f.violations()) {
                         events.record(new ResourceKey(s.getKind(), s.namespace(), s.name()), s.getMetadata().getUid(), "Warning", REASON,
                                 e.field() + ": " + e.message() + " (namespace " + s.namespace() + " audits " + f.level()
-                                        + " without enforcing it, so the App was admitted)");
+                                        + " without enforcing it, so the " + s.getKind() + " was admitted)");
                     }
                 }
             }

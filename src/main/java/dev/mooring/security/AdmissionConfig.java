@@ -34,4 +34,17 @@ public interface AdmissionConfig {
      * read by Mooring itself, so an unrestricted one could copy any file Mooring can read into an image.
      */
     Optional<List<String>> allowedBuildContexts();
+
+    /**
+     * Volume drivers besides {@code local} that baseline and restricted admit, with any options
+     * (a plugin is trusted as a whole). None by default: {@code local} alone, and only its tmpfs form.
+     */
+    Optional<List<String>> allowedVolumeDrivers();
+
+    /**
+     * Network drivers besides {@code bridge} and {@code overlay} that baseline and restricted admit
+     * (like {@code macvlan}). None by default: {@code host}, {@code macvlan}, {@code ipvlan}, {@code none}
+     * and plugins reach the host's own network.
+     */
+    Optional<List<String>> allowedNetworkDrivers();
 }

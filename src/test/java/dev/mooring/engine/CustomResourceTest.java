@@ -4,6 +4,8 @@ import dev.mooring.api.App;
 import dev.mooring.api.AppSpec;
 import dev.mooring.api.Condition;
 import dev.mooring.api.MooringResource;
+import dev.mooring.api.Volume;
+import dev.mooring.api.VolumeSpec;
 import dev.mooring.testing.Api;
 import dev.mooring.testing.DockerCli;
 import dev.mooring.testing.DockerCli.Ctr;
@@ -275,5 +277,32 @@ class CustomResourceTest {
         });
         awaitReadyCr("bad");
         assertThat(DockerCli.appContainers(NS, "bad")).hasSize(1);
+    }
+
+    /** Issue 10: the CRD source goes through admission for Volumes too, so a host bind never reaches the engine. */
+    @Test
+    void aCustomVolumeBindingTheHostRootIsRefusedAndNeverReachesTheEngine() {
+        Volume v = new Volume();
+        v.setMetadata(new ObjectMetaBuilder().withName("hostroot").withNamespace(NS).build());
+        v.setSpec(new VolumeSpec());
+        v.getSpec().driver = "local";
+        v.getSpec().driverOpts = Map.of("type", "none", "o", "bind", "device", "/");
+        k8s.resources(Volume.class).inNamespace(NS).resource(v).create();
+        try {
+            Awaitility.await("Ready=False, Forbidden").atMost(CONVERGE).untilAsserted(() -> {
+                Volume cr = k8s.resources(Volume.class).inNamespace(NS).withName("hostroot").get();
+                assertThat(cr.getStatus()).isNotNull();
+                Condition ready = cr.getStatus().condition(Condition.READY).orElseThrow();
+                assertThat(ready.status).isEqualTo(Condition.FALSE);
+                assertThat(ready.reason).isEqualTo("Forbidden");
+                assertThat(ready.message).contains("spec.driverOpts.device").contains("baseline forbids");
+            });
+            assertThat(Api.get(NS, "volumes", "hostroot").statusCode()).as("nothing stored").isEqualTo(404);
+            assertThat(DockerCli.run("volume", "ls", "-q", "--filter", "label=dev.mooring.namespace=" + NS)).as("nothing on the engine").isBlank();
+        } finally {
+            k8s.resources(Volume.class).inNamespace(NS).withName("hostroot").delete();
+            Awaitility.await().atMost(CONVERGE).untilAsserted(() ->
+                    assertThat(k8s.resources(Volume.class).inNamespace(NS).withName("hostroot").get()).isNull());
+        }
     }
 }

@@ -225,6 +225,42 @@ class GitOpsTest {
         assertThat(Api.get(ns, "apps", "a").jsonPath().getString("spec.env[0].value")).isEqualTo("2");
     }
 
+    /** Issue 10: a commit's Volumes and Networks pass admission like a REST write; a host bind in one changes nothing. */
+    @Test
+    void aCommitWithAHostBindVolumeOrAHostNetworkIsRefusedAndChangesNothing() {
+        String a = git.commit("ok", Map.of("apps/a.yaml", app("a", 0, DockerCli.IMAGE, "")));
+        createRepository("site", git.url(), "interval: 1s");
+        awaitSynced("site", a);
+        String b = git.commit("escape", Map.of(
+                "volumes/root.yaml", """
+                        apiVersion: mooring.dev/v1alpha1
+                        kind: Volume
+                        metadata: {name: root}
+                        spec: {driver: local, driverOpts: {type: none, o: bind, device: /}}
+                        """,
+                "networks/host.yaml", """
+                        apiVersion: mooring.dev/v1alpha1
+                        kind: Network
+                        metadata: {name: hostnet}
+                        spec: {driver: macvlan}
+                        """));
+        JsonPath s = awaitAttempted("site", b);
+        assertThat(s.getString("status.lastSyncedCommit")).isEqualTo(a);
+        assertThat(Api.conditionReason(s, "Synced")).isEqualTo("AdmissionDenied");
+        List<Map<String, String>> errors = s.getList("status.lastError.errors");
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.get("file")).isEqualTo("volumes/root.yaml");
+            assertThat(e.get("field")).isEqualTo("spec.driverOpts.device");
+        });
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.get("file")).isEqualTo("networks/host.yaml");
+            assertThat(e.get("field")).isEqualTo("spec.driver");
+        });
+        assertThat(Api.get(ns, "volumes", "root").statusCode()).isEqualTo(404);
+        assertThat(Api.get(ns, "networks", "hostnet").statusCode()).isEqualTo(404);
+        assertThat(DockerCli.run("volume", "ls", "-q", "--filter", "label=dev.mooring.namespace=" + ns)).isBlank();
+    }
+
     @Test
     void aResourceOfAnotherSourceIsNotTakenOverAndADeletedRepositoryHandsItsOwnToRest() throws Exception {
         Api.applyOk(app("taken", 0, DockerCli.IMAGE, ""));

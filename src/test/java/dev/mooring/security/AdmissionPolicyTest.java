@@ -2,11 +2,20 @@ package dev.mooring.security;
 
 import dev.mooring.api.ApiException.FieldError;
 import dev.mooring.api.AppSpec;
+import dev.mooring.api.NetworkSpec;
+import dev.mooring.api.VolumeSpec;
 import dev.mooring.security.AdmissionPolicy.Level;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,5 +133,177 @@ class AdmissionPolicyTest {
         assertThat(AdmissionPolicy.violations(s, Level.restricted, List.of(), allowed)).extracting(FieldError::field).contains("spec.build.context");
         s.build.context = "/";
         assertThat(AdmissionPolicy.violations(s, Level.privileged, List.of(), allowed)).isEmpty();
+    }
+
+    // ---- Volumes and Networks (issue 10, finding 1) ----
+
+    private static List<String> volume(Level level, List<String> allowedDrivers, String driver, Map<String, String> opts) {
+        VolumeSpec v = new VolumeSpec();
+        v.driver = driver;
+        v.driverOpts = opts;
+        return AdmissionPolicy.violations(v, level, allowedDrivers).stream().map(e -> e.field() + ": " + e.message()).toList();
+    }
+
+    private static Map<String, String> opts(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void aHostBindThroughTheLocalVolumeDriverIsRefusedNamingEachOption() {
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "none", "o", "bind", "device", "/"))).containsExactly(
+                "spec.driverOpts.device: baseline forbids the local driver's device /: it mounts a host path or device into the volume; "
+                        + "only device tmpfs with type tmpfs is allowed",
+                "spec.driverOpts.o: baseline forbids the mount option bind: it bind-mounts a host path into the volume",
+                "spec.driverOpts.type: baseline forbids the local driver's type none: it mounts a host path (with o: bind) into the volume; "
+                        + "only type tmpfs is allowed");
+        // the same under restricted, and with the default driver
+        assertThat(volume(Level.restricted, List.of(), null, opts("type", "none", "o", "rbind,ro", "device", "/etc")))
+                .extracting(v -> v.substring(0, v.indexOf(':'))).containsExactly("spec.driverOpts.device", "spec.driverOpts.o", "spec.driverOpts.type");
+        assertThat(volume(Level.restricted, List.of(), null, opts("o", "rbind"))).singleElement().asString().startsWith("spec.driverOpts.o: restricted forbids");
+    }
+
+    @Test
+    void otherFileSystemsThroughTheLocalDriverAreRefused() {
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "nfs", "o", "addr=10.0.0.1,rw", "device", ":/export")))
+                .extracting(v -> v.substring(0, v.indexOf(':'))).containsExactly("spec.driverOpts.device", "spec.driverOpts.o", "spec.driverOpts.type");
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "ext4", "device", "/dev/sda1"))).hasSize(2)
+                .anySatisfy(v -> assertThat(v).startsWith("spec.driverOpts.type: baseline forbids the local driver's type ext4"));
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "overlay", "device", "overlay",
+                "o", "lowerdir=/etc,upperdir=/tmp/u,workdir=/tmp/w"))).contains(
+                "spec.driverOpts.o: baseline forbids the mount option lowerdir: allowed are only tmpfs options "
+                        + "(async, atime, defaults, dev, diratime, dirsync, exec, gid, huge, mode, mpol, noatime, nodev, nodiratime, noexec, "
+                        + "norelatime, nostrictatime, nosuid, nr_blocks, nr_inodes, relatime, ro, rw, size, strictatime, suid, sync, uid)");
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "cifs", "device", "//host/share"))).hasSize(2);
+        // device: tmpfs is a tmpfs only with type: tmpfs
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "none", "device", "tmpfs"))).hasSize(2);
+        assertThat(volume(Level.baseline, List.of(), "local", opts("mountpoint", "/etc")))
+                .containsExactly("spec.driverOpts.mountpoint: baseline forbids the local driver option mountpoint (Docker knows only device, o, size, type)");
+    }
+
+    @Test
+    void tmpfsVolumesAndDockersOwnStorageStayAllowed() {
+        assertThat(volume(Level.baseline, List.of(), null, null)).isEmpty();
+        assertThat(volume(Level.baseline, List.of(), "local", Map.of())).isEmpty();
+        assertThat(volume(Level.restricted, List.of(), "local", opts("type", "tmpfs", "device", "tmpfs"))).isEmpty();
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "tmpfs", "device", "tmpfs",
+                "o", "size=64m,uid=1000,gid=1000,mode=0700,noexec,nosuid,nodev"))).isEmpty();
+        assertThat(volume(Level.baseline, List.of(), "local", opts("type", "tmpfs", "device", "tmpfs", "o", "size=1m,bind")))
+                .singleElement().asString().startsWith("spec.driverOpts.o: baseline forbids the mount option bind");
+    }
+
+    @Test
+    void otherVolumeDriversOnlyThroughTheAllowList() {
+        assertThat(volume(Level.baseline, List.of(), "rexray/ebs", null)).containsExactly("spec.driver: baseline forbids volume driver rexray/ebs: "
+                + "allowed are local (Docker's own storage or tmpfs) and mooring.admission.allowed-volume-drivers (none configured)");
+        assertThat(volume(Level.baseline, List.of("rexray/ebs"), "rexray/ebs", opts("size", "10"))).isEmpty();
+        assertThat(volume(Level.restricted, List.of("rexray/ebs"), "nfs", null)).singleElement().asString()
+                .contains("restricted forbids volume driver nfs").contains("rexray/ebs (mooring.admission.allowed-volume-drivers)");
+        // the allow-list admits drivers, not more of local's options
+        assertThat(volume(Level.baseline, List.of("local"), "local", opts("type", "none", "o", "bind", "device", "/"))).hasSize(3);
+    }
+
+    @Test
+    void privilegedAllowsAnyVolumeAndNetwork() {
+        assertThat(volume(Level.privileged, List.of(), "local", opts("type", "none", "o", "bind", "device", "/"))).isEmpty();
+        assertThat(volume(Level.privileged, List.of(), "nfs", null)).isEmpty();
+        assertThat(network(Level.privileged, List.of(), "host")).isEmpty();
+    }
+
+    private static List<String> network(Level level, List<String> allowed, String driver) {
+        NetworkSpec n = new NetworkSpec();
+        n.driver = driver;
+        return AdmissionPolicy.violations(n, level, allowed).stream().map(e -> e.field() + ": " + e.message()).toList();
+    }
+
+    @Test
+    void networksBelowPrivilegedAreBridgeOrOverlayUnlessAllowed() {
+        assertThat(network(Level.baseline, List.of(), null)).isEmpty();
+        assertThat(network(Level.baseline, List.of(), "bridge")).isEmpty();
+        assertThat(network(Level.restricted, List.of(), "overlay")).isEmpty();
+        assertThat(network(Level.baseline, List.of(), "host")).containsExactly("spec.driver: baseline forbids network driver host: "
+                + "it is the host's own network stack; allowed are bridge, overlay and mooring.admission.allowed-network-drivers (none configured)");
+        assertThat(network(Level.baseline, List.of(), "macvlan")).singleElement().asString().contains("the host's physical network");
+        assertThat(network(Level.restricted, List.of(), "ipvlan")).singleElement().asString().startsWith("spec.driver: restricted forbids network driver ipvlan");
+        assertThat(network(Level.baseline, List.of(), "none")).hasSize(1);
+        assertThat(network(Level.baseline, List.of(), "weaveworks/net-plugin:latest")).hasSize(1);
+        assertThat(network(Level.baseline, List.of("macvlan"), "macvlan")).isEmpty();
+        assertThat(network(Level.baseline, List.of("macvlan"), "host")).singleElement().asString().contains("macvlan (mooring.admission.allowed-network-drivers)");
+    }
+
+    // ---- symlinks (issue 10, finding 4): the policy judges the path the kernel reaches ----
+
+    /** A resolver that knows some links, as a pure function: each prefix maps to where it leads. */
+    private static UnaryOperator<Path> links(Map<String, String> links) {
+        return p -> {
+            for (Map.Entry<String, String> l : links.entrySet()) {
+                Path from = Path.of(l.getKey());
+                if (p.startsWith(from)) {
+                    return Path.of(l.getValue()).resolve(from.relativize(p));
+                }
+            }
+            return p;
+        };
+    }
+
+    private static List<String> resolved(Level level, UnaryOperator<Path> realPath, Consumer<AppSpec> spec) {
+        return AdmissionPolicy.violations(spec(spec), level, ALLOWED, List.of("/srv/builds"), realPath, realPath).stream()
+                .map(e -> e.field() + ": " + e.message()).toList();
+    }
+
+    @Test
+    void aHostPathIsJudgedByWhereItsSymlinksLead() {
+        UnaryOperator<Path> real = links(Map.of("/srv/shared/sock", "/run/docker.sock", "/srv/shared/etc", "/etc",
+                "/srv/shared/ok", "/tmp/mooring-allowed/data", "/srv/shared/runlink", "/run"));
+        assertThat(resolved(Level.baseline, real, s -> s.volumes = List.of(hostPath("/srv/shared/sock")))).containsExactly(
+                "spec.volumes[0].hostPath: baseline forbids host path /srv/shared/sock: it resolves to /run/docker.sock (symlinks followed), "
+                        + "which is or holds the Docker socket: it is root on the host");
+        assertThat(resolved(Level.baseline, real, s -> s.volumes = List.of(hostPath("/srv/shared/runlink")))).singleElement().asString()
+                .contains("Docker socket");
+        assertThat(resolved(Level.baseline, real, s -> s.volumes = List.of(hostPath("/srv/shared/etc/shadow")))).containsExactly(
+                "spec.volumes[0].hostPath: baseline forbids host path /srv/shared/etc/shadow: it resolves to /etc/shadow (symlinks followed), "
+                        + "and allowed are only paths under /srv/shared, /tmp/mooring-allowed (mooring.admission.allowed-host-paths)");
+        // a link from one allowed directory into another is fine; restricted forbids host paths whatever they resolve to
+        assertThat(resolved(Level.baseline, real, s -> s.volumes = List.of(hostPath("/srv/shared/ok/site")))).isEmpty();
+        assertThat(resolved(Level.privileged, real, s -> s.volumes = List.of(hostPath("/srv/shared/sock")))).isEmpty();
+        // an allowed prefix that is itself a link is compared by where it leads
+        UnaryOperator<Path> movedPrefix = links(Map.of("/srv/shared", "/data/shared"));
+        assertThat(resolved(Level.baseline, movedPrefix, s -> s.volumes = List.of(hostPath("/srv/shared/site")))).isEmpty();
+    }
+
+    @Test
+    void aBuildContextIsJudgedByWhereItsSymlinksLead() {
+        UnaryOperator<Path> real = links(Map.of("/srv/builds/web", "/etc", "/srv/builds/api", "/srv/builds/real-api"));
+        Consumer<AppSpec> build = s -> {
+            s.build = new AppSpec.Build();
+            s.build.context = "/srv/builds/web";
+        };
+        assertThat(resolved(Level.baseline, real, build)).containsExactly("spec.build.context: baseline forbids building from /srv/builds/web: "
+                + "it resolves to /etc (symlinks followed): allowed are only directories under /srv/builds "
+                + "(compose imports, mooring.admission.allowed-build-contexts)");
+        assertThat(resolved(Level.baseline, real, build.andThen(s -> s.build.context = "/srv/builds/api"))).isEmpty();
+    }
+
+    @Test
+    void realPathFollowsLinksAndAppendsWhatDoesNotExistYet(@TempDir Path dir) throws IOException {
+        Path real = dir.toRealPath();
+        Files.createDirectories(real.resolve("allowed/data"));
+        Files.createSymbolicLink(real.resolve("allowed/etc"), Path.of("/etc"));
+        Files.createSymbolicLink(real.resolve("allowed/rel"), Path.of("data"));
+        Files.createSymbolicLink(real.resolve("allowed/dangling"), Path.of("/etc/not-there-yet"));
+        Files.createSymbolicLink(real.resolve("allowed/loop"), Path.of("loop"));
+        assertThat(HostPaths.realPath(real.resolve("allowed/etc"))).isEqualTo(Path.of("/etc").toRealPath());
+        assertThat(HostPaths.realPath(real.resolve("allowed/etc/new/file"))).isEqualTo(Path.of("/etc").toRealPath().resolve("new/file"));
+        assertThat(HostPaths.realPath(real.resolve("allowed/rel/x"))).isEqualTo(real.resolve("allowed/data/x"));
+        assertThat(HostPaths.realPath(real.resolve("allowed/dangling"))).isEqualTo(Path.of("/etc").toRealPath().resolve("not-there-yet"));
+        assertThat(HostPaths.realPath(real.resolve("allowed/missing/../../../x"))).isEqualTo(real.getParent().resolve("x"));
+        assertThat(HostPaths.realPath(real.resolve("allowed/loop"))).isEqualTo(real.resolve("allowed/loop"));
+        // the policy with the real resolver refuses the link at /etc
+        assertThat(AdmissionPolicy.violations(spec(s -> s.volumes = List.of(hostPath(real.resolve("allowed/etc").toString()))),
+                Level.baseline, List.of(real.resolve("allowed").toString()), List.of(), HostPaths::realPath, HostPaths::realPath))
+                .singleElement().extracting(FieldError::message).asString().contains("resolves to /etc");
     }
 }
