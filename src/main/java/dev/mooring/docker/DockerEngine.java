@@ -339,6 +339,24 @@ public class DockerEngine {
         }
     }
 
+    /**
+     * The labels of the image a reference names on this engine (empty when it has none), or null
+     * when the engine does not have it.
+     */
+    public Map<String, String> imageLabels(String reference) {
+        try {
+            return call("image.inspect", () -> {
+                var config = client.inspectImageCmd(reference).exec().getConfig();
+                return config == null || config.getLabels() == null ? Map.<String, String>of() : Map.copyOf(config.getLabels());
+            });
+        } catch (EngineException e) {
+            if (e.notFound()) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** What a build was asked to do, in engine terms. */
     public record BuildRequest(String dockerfile, Map<String, String> args, String target, Set<String> tags, Map<String, String> labels) {
     }

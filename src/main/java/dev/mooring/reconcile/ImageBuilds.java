@@ -182,7 +182,7 @@ public class ImageBuilds {
                         build.args == null ? Map.of() : build.args, build.target, tags, labels), line -> log.append(line).append('\n'));
             }
             if (app.getSpec().image != null && !app.getSpec().image.contains("@")) {
-                engine.tagImage(imageId, withTag(app.getSpec().image));
+                tagAlso(key, app, engine, imageId, withTag(app.getSpec().image), log);
             }
             if (pushRef != null) {
                 push(key, app, engine, imageId, pushRef, secretDigests, log);
@@ -209,6 +209,30 @@ public class ImageBuilds {
         status.event(key, app, StatusWriter.NORMAL, "BuildSucceeded", "built " + runs + " (digest sha256:" + digest.substring(0, 16)
                 + ") in " + seconds(done.durationMillis) + (pushRef == null ? "" : ", pushed to " + build.push.registry));
         return new Outcome(runs, done);
+    }
+
+    /**
+     * Gives the built image the App's {@code spec.image} name too, unless that name already
+     * belongs to an image Mooring did not build for this App: on a shared engine, another
+     * namespace's Apps may run it, and moving the tag (then removing it with this App) would swap
+     * their image (issue 10). Such a name is left alone and said in an event and the build log.
+     */
+    private void tagAlso(ResourceKey key, App app, DockerEngine engine, String imageId, String reference, StringBuilder log) {
+        Map<String, String> existing = engine.imageLabels(reference);
+        if (existing != null && !builtFor(key, existing)) {
+            String message = "did not tag the built image as " + reference + ": that name is an image on engine " + app.engineName()
+                    + " that Mooring did not build for this App (the App runs its build tag)";
+            log.append("# ").append(message).append('\n');
+            status.event(key, app, StatusWriter.WARNING, "ImageTagInUse", message);
+            return;
+        }
+        engine.tagImage(imageId, reference);
+    }
+
+    /** Whether an image's labels say Mooring built it for this App (the same owner labels). */
+    private static boolean builtFor(ResourceKey key, Map<String, String> labels) {
+        return DesiredApp.ownerLabels(key.namespace(), key.name()).entrySet().stream()
+                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
     private void push(ResourceKey key, App app, DockerEngine engine, String imageId, String pushRef,

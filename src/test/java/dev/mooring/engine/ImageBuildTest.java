@@ -96,6 +96,30 @@ class ImageBuildTest {
         return n;
     }
 
+    /**
+     * spec.image beside build names a tag that another image holds (on a shared engine another
+     * namespace's Apps may run it): the built image does not take that name, and deleting the App
+     * leaves it where it was (issue 10).
+     */
+    @Test
+    void aBuildNeverTakesATagThatNamesAnImageItDidNotBuild() throws Exception {
+        String foreign = "mooring-test/foreign-" + ns + ":1";
+        DockerCli.run("tag", DockerCli.IMAGE, foreign);
+        try {
+            String before = DockerCli.run("image", "inspect", "--format", "{{.Id}}", foreign).strip();
+            int port = DockerCli.freePort();
+            Api.applyOk(app(port, null).replace("  stopGracePeriod: 1s", "  image: " + foreign + "\n  stopGracePeriod: 1s"));
+            JsonPath ready = Api.awaitReady(ns, "web", CONVERGE);
+            assertThat(ready.getString("status.build.image")).startsWith("mooring.local/" + ns + "/web:ctx-");
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events("ImageTagInUse")).isEqualTo(1));
+            assertThat(DockerCli.run("image", "inspect", "--format", "{{.Id}}", foreign).strip()).isEqualTo(before);
+            Api.deleteNamespace(ns, CONVERGE);
+            assertThat(DockerCli.run("image", "inspect", "--format", "{{.Id}}", foreign).strip()).isEqualTo(before);
+        } finally {
+            DockerCli.run("rmi", foreign);
+        }
+    }
+
     @Test
     void aChangedContextRollsOutAnUnchangedOneIsNeverRebuiltAndAFailedBuildKeepsTheOldContainersServing() throws Exception {
         int port = DockerCli.freePort();
