@@ -6,7 +6,14 @@ import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.DockerEngines;
 import dev.mooring.docker.ObservedContainer;
 import dev.mooring.reconcile.DesiredApp;
+import dev.mooring.security.Access;
+import dev.mooring.security.StreamLimiter;
 import dev.mooring.store.ResourceStore;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -15,44 +22,56 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An App's container output, as {@code docker logs} gives it. With several replicas and none
  * chosen, each line is prefixed with its container's name (as compose does). {@code follow}
  * keeps the response open and streams new output until the client goes away.
+ *
+ * <p>The output is a {@link Multi} fed by the engine's stream callbacks, so no request thread
+ * waits on it (issue 10: blocking streams used up the worker pool, health checks included). The
+ * client going away cancels it, which closes the engine streams within moments; a client that
+ * reads too slowly for {@value #BUFFERED_FRAMES} frames is cut off rather than buffered for. Each
+ * followed container takes a place of the {@link StreamLimiter}, which also ends idle streams.
  */
 @Path("/api/v1alpha1/namespaces/{ns}/apps/{name}/logs")
 @Tag(name = "resources")
 public class LogsApi {
+    private static final Logger LOG = Logger.getLogger(LogsApi.class);
+    /** Output frames (docker writes at most 16 KiB each) held for a client that is not reading. */
+    static final int BUFFERED_FRAMES = 1024;
+
     @Inject
     ResourceStore store;
     @Inject
     DockerEngines engines;
+    @Inject
+    StreamLimiter limiter;
+    @Inject
+    Access access;
 
     @GET
-    @Produces(MediaType.TEXT_PLAIN)
+    @Produces(MediaType.TEXT_PLAIN + ";charset=UTF-8")
+    @Blocking
     @Operation(summary = "Output of the App's containers (replica, tail, since, follow, timestamps)")
-    public Response logs(@PathParam("ns") String ns, @PathParam("name") String name,
-                         @QueryParam("replica") Integer replica, @QueryParam("tail") Integer tail,
-                         @QueryParam("since") String since, @QueryParam("follow") @DefaultValue("false") boolean follow,
-                         @QueryParam("timestamps") @DefaultValue("false") boolean timestamps) {
+    public Multi<byte[]> logs(@PathParam("ns") String ns, @PathParam("name") String name,
+                              @QueryParam("replica") Integer replica, @QueryParam("tail") Integer tail,
+                              @QueryParam("since") String since, @QueryParam("follow") @DefaultValue("false") boolean follow,
+                              @QueryParam("timestamps") @DefaultValue("false") boolean timestamps) {
         App app = store.find(App.class, ns, name).orElseThrow(() -> ApiException.notFound("App", ns, name));
         if (tail != null && tail < 0) {
             throw ApiException.invalid(List.of(new ApiException.FieldError("tail", "must be 0 or more")));
@@ -67,56 +86,80 @@ public class LogsApi {
                 throw new ApiException(404, "Not Found", "App " + ns + "/" + name + " has no replica " + replica, null);
             }
         }
-        boolean prefix = containers.size() > 1;
-        StreamingOutput body = out -> stream(engine, containers, tail, sinceSeconds, follow, timestamps, prefix, out);
-        return Response.ok(body, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+        StreamLimiter.Permit permit = limiter.acquire(access.caller(), Math.max(1, containers.size()),
+                "the logs of App " + ns + "/" + name + " (" + containers.size() + (containers.size() == 1 ? " container)" : " containers)"));
+        return limiter.bound(output(engine, containers, tail, sinceSeconds, follow, timestamps), permit);
     }
 
-    private static void stream(DockerEngine engine, List<ObservedContainer> containers, Integer tail, Integer since,
-                               boolean follow, boolean timestamps, boolean prefix, OutputStream out) throws IOException {
-        CountDownLatch ended = new CountDownLatch(containers.size());
-        AtomicBoolean clientGone = new AtomicBoolean();
-        List<Closeable> handles = new ArrayList<>();
-        for (ObservedContainer c : containers) {
-            byte[] label = (c.name() + " | ").getBytes(StandardCharsets.UTF_8);
-            handles.add(engine.logs(c.id(), tail, since, follow, timestamps, payload -> {
-                synchronized (out) {
-                    try {
-                        if (prefix) {
-                            out.write(label);
-                        }
-                        out.write(payload);
-                        if (follow) {
-                            out.flush();
-                        }
-                    } catch (IOException e) {
-                        clientGone.set(true);
-                    }
-                }
-            }, ended::countDown));
-        }
-        try {
-            while (!ended.await(1, TimeUnit.SECONDS)) {
-                if (clientGone.get()) {
-                    break;
-                }
-                synchronized (out) {
-                    try {
-                        out.flush(); // notices a client that went away
-                    } catch (IOException e) {
-                        break;
-                    }
-                }
+    /** The containers' output as one stream: it completes when every container's stream has ended. */
+    private static Multi<byte[]> output(DockerEngine engine, List<ObservedContainer> containers, Integer tail, Integer since,
+                                        boolean follow, boolean timestamps) {
+        boolean prefix = containers.size() > 1;
+        Multi<byte[]> frames = Multi.createFrom().<byte[]>emitter(em -> {
+            EngineStreams open = new EngineStreams();
+            em.onTermination(open::closeAll);
+            if (follow) {
+                em.emit(new byte[0]); // sends the response head now, not with the first line
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            for (Closeable h : handles) {
-                try {
-                    h.close();
-                } catch (IOException ignored) {
-                    // the stream is over either way
-                }
+            AtomicInteger running = new AtomicInteger(containers.size());
+            if (containers.isEmpty()) {
+                em.complete();
+            }
+            for (ObservedContainer c : containers) {
+                byte[] label = (c.name() + " | ").getBytes(StandardCharsets.UTF_8);
+                open.add(engine.logs(c.id(), tail, since, follow, timestamps,
+                        payload -> em.emit(prefix ? concat(label, payload) : payload),
+                        () -> {
+                            if (running.decrementAndGet() == 0) {
+                                em.complete();
+                            }
+                        }));
+            }
+        }, BackPressureStrategy.ERROR);
+        return frames.onOverflow().buffer(BUFFERED_FRAMES)
+                .onFailure(BackPressureFailure.class).invoke(() -> LOG.infof("a log stream was ended: its client read too slowly"))
+                .onFailure(BackPressureFailure.class).recoverWithCompletion();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /**
+     * The engine streams of one response. They are closed on a worker thread: the client going away
+     * is noticed on the event loop, and closing an engine connection may block briefly.
+     */
+    private static final class EngineStreams {
+        private final List<Closeable> open = new ArrayList<>();
+        private boolean closed;
+
+        synchronized void add(Closeable stream) {
+            if (closed) {
+                close(stream); // the client went while the streams were being opened
+            } else {
+                open.add(stream);
+            }
+        }
+
+        void closeAll() {
+            List<Closeable> all;
+            synchronized (this) {
+                closed = true;
+                all = List.copyOf(open);
+                open.clear();
+            }
+            if (!all.isEmpty()) {
+                Infrastructure.getDefaultWorkerPool().execute(() -> all.forEach(EngineStreams::close));
+            }
+        }
+
+        private static void close(Closeable stream) {
+            try {
+                stream.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("closing a log stream: %s", e.toString());
             }
         }
     }
