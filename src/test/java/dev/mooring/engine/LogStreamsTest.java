@@ -88,6 +88,12 @@ class LogStreamsTest {
         List<String> viewers = viewers("wave", 10);
         String path = follow("ticker", null);
         try (HealthProbe health = new HealthProbe(RestAssured.port)) {
+            // the same probes without any stream, for comparison: the machine's own noise
+            long controlEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> System.nanoTime() > controlEnd);
+            String control = health.summary();
+            long controlMax = health.maxMillis();
+            health.reset();
             // a first small wave starts what starts lazily (pools, classes) before the baseline
             int eventStreams = Snapshot.engineStreamThreads();
             List<Follow> warmUp = open(path, viewers, 10);
@@ -125,11 +131,17 @@ class LogStreamsTest {
                     before.threads, peak.threads, after[0].threads, before.fds, peak.fds, after[0].fds,
                     before.dockerdFds, peak.dockerdFds, after[0].dockerdFds, before.engineStreams, peak.engineStreams, after[0].engineStreams,
                     TimeUnit.NANOSECONDS.toMillis(slowestRelease), health.maxMillis(), health.probes(), health.failures());
+            System.out.println("log streams: /q/health/ready with streams: " + health.summary() + "; without (10 s before): " + control
+                    + "; load average " + ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             assertThat(TimeUnit.NANOSECONDS.toMillis(slowestRelease)).as("ms from 50 clients closing to their streams released")
                     .isLessThan(1000);
             assertThat(health.failures()).as("failed /q/health/ready probes").isZero();
             assertThat(health.probes()).isGreaterThan(20);
-            assertThat(health.maxMillis()).as("slowest /q/health/ready in ms while streams were open").isLessThan(100);
+            assertThat(health.percentileMillis(99)).as("99th percentile of /q/health/ready in ms while streams were open").isLessThan(100);
+            // Under 100 ms every time, where the machine itself allows it: on a host so loaded that the
+            // same probes without any stream (the control) take longer, the streams must not make it worse.
+            assertThat(health.maxMillis()).as("slowest /q/health/ready in ms while streams were open (control: " + control + ")")
+                    .isLessThan(Math.max(100, controlMax));
         }
     }
 
@@ -298,6 +310,7 @@ class LogStreamsTest {
         private final AtomicLong maxNanos = new AtomicLong();
         private final AtomicInteger probes = new AtomicInteger();
         private final AtomicInteger failures = new AtomicInteger();
+        private final List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
 
         HealthProbe(int port) {
             request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build();
@@ -317,11 +330,38 @@ class LogStreamsTest {
                 Thread.currentThread().interrupt();
                 return;
             }
-            maxNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+            long took = System.nanoTime() - start;
+            maxNanos.accumulateAndGet(took, Math::max);
+            latencies.add(took);
             probes.incrementAndGet();
         }
 
+        long percentileMillis(int p) {
+            List<Long> all;
+            synchronized (latencies) {
+                all = new ArrayList<>(latencies);
+            }
+            all.sort(null);
+            return all.isEmpty() ? 0 : TimeUnit.NANOSECONDS.toMillis(all.get(Math.min(all.size() - 1, all.size() * p / 100)));
+        }
+
+        /** Latency percentiles in ms (50, 99, 100) and how many probes took 100 ms or more. */
+        String summary() {
+            List<Long> all;
+            synchronized (latencies) {
+                all = new ArrayList<>(latencies);
+            }
+            all.sort(null);
+            if (all.isEmpty()) {
+                return "no probes";
+            }
+            java.util.function.IntFunction<Long> ms = p -> TimeUnit.NANOSECONDS.toMillis(all.get(Math.min(all.size() - 1, all.size() * p / 100)));
+            return "p50 " + ms.apply(50) + " ms, p99 " + ms.apply(99) + " ms, max " + ms.apply(100) + " ms, "
+                    + all.stream().filter(n -> n >= 100_000_000L).count() + " of " + all.size() + " at 100 ms or more";
+        }
+
         void reset() {
+            latencies.clear();
             maxNanos.set(0);
             probes.set(0);
             failures.set(0);
