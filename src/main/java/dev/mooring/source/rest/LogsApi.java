@@ -12,8 +12,8 @@ import dev.mooring.store.ResourceStore;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,15 +45,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The output is a {@link Multi} fed by the engine's stream callbacks, so no request thread
  * waits on it (issue 10: blocking streams used up the worker pool, health checks included). The
- * client going away cancels it, which closes the engine streams within moments; a client that
- * reads too slowly for {@value #BUFFERED_FRAMES} frames is cut off rather than buffered for. Each
- * followed container takes a place of the {@link StreamLimiter}, which also ends idle streams.
+ * client going away cancels it, which closes the engine streams within moments. Each followed
+ * container takes a place of the {@link StreamLimiter}, which also ends a stream that has sent
+ * nothing for its idle timeout (a quiet container, or a client that stopped reading).
  */
 @Path("/api/v1alpha1/namespaces/{ns}/apps/{name}/logs")
 @Tag(name = "resources")
 public class LogsApi {
     private static final Logger LOG = Logger.getLogger(LogsApi.class);
-    /** Output frames (docker writes at most 16 KiB each) held for a client that is not reading. */
+    /** Output frames (docker sends a line, at most 16 KiB, in each) held for a client that reads slowly. */
     static final int BUFFERED_FRAMES = 1024;
 
     @Inject
@@ -91,15 +92,21 @@ public class LogsApi {
         return limiter.bound(output(engine, containers, tail, sinceSeconds, follow, timestamps), permit);
     }
 
-    /** The containers' output as one stream: it completes when every container's stream has ended. */
+    /**
+     * The containers' output as one stream: it completes when every container's stream has ended.
+     * Back-pressure reaches the engine: an engine stream's thread waits while {@value #BUFFERED_FRAMES}
+     * frames wait for the client, so a slow client slows its engine stream (TCP does the rest)
+     * instead of filling memory, and a client that stops reading ends at the idle timeout.
+     */
     private static Multi<byte[]> output(DockerEngine engine, List<ObservedContainer> containers, Integer tail, Integer since,
                                         boolean follow, boolean timestamps) {
         boolean prefix = containers.size() > 1;
+        Semaphore room = new Semaphore(BUFFERED_FRAMES);
         Multi<byte[]> frames = Multi.createFrom().<byte[]>emitter(em -> {
             EngineStreams open = new EngineStreams();
             em.onTermination(open::closeAll);
             if (follow) {
-                em.emit(new byte[0]); // sends the response head now, not with the first line
+                send(em, room, new byte[0]); // sends the response head now, not with the first line
             }
             AtomicInteger running = new AtomicInteger(containers.size());
             if (containers.isEmpty()) {
@@ -108,17 +115,26 @@ public class LogsApi {
             for (ObservedContainer c : containers) {
                 byte[] label = (c.name() + " | ").getBytes(StandardCharsets.UTF_8);
                 open.add(engine.logs(c.id(), tail, since, follow, timestamps,
-                        payload -> em.emit(prefix ? concat(label, payload) : payload),
+                        payload -> send(em, room, prefix ? concat(label, payload) : payload),
                         () -> {
                             if (running.decrementAndGet() == 0) {
                                 em.complete();
                             }
                         }));
             }
-        }, BackPressureStrategy.ERROR);
-        return frames.onOverflow().buffer(BUFFERED_FRAMES)
-                .onFailure(BackPressureFailure.class).invoke(() -> LOG.infof("a log stream was ended: its client read too slowly"))
-                .onFailure(BackPressureFailure.class).recoverWithCompletion();
+        }, BackPressureStrategy.BUFFER);
+        return frames.onItem().invoke(frame -> room.release());
+    }
+
+    /** Emits once there is room; on an engine stream's own thread, which closing the stream interrupts. */
+    private static void send(MultiEmitter<? super byte[]> em, Semaphore room, byte[] frame) {
+        try {
+            room.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the stream is being closed
+            return;
+        }
+        em.emit(frame);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
