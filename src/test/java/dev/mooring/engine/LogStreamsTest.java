@@ -114,17 +114,19 @@ class LogStreamsTest {
                 long closed = System.nanoTime();
                 streams.forEach(Follow::close);
                 Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                        .until(() -> Snapshot.engineStreamThreads() <= before.engineStreams && openGauge() == 0);
+                        .until(() -> Snapshot.engineStreamThreads() <= before.engineStreams);
                 slowestRelease = Math.max(slowestRelease, System.nanoTime() - closed);
+                assertThat(openGauge()).as("streams the limiter counts after wave " + wave).isZero();
             }
+            long dockerdTolerance = Math.max(30, (peak.dockerdFds - before.dockerdFds) / 2);
             Snapshot[] after = new Snapshot[1];
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 after[0] = Snapshot.now();
                 assertThat(after[0].threads).as("JVM threads").isLessThanOrEqualTo(before.threads + 5);
                 assertThat(after[0].fds).as("open file descriptors").isLessThanOrEqualTo(before.fds + 5);
                 assertThat(after[0].engineStreams).as("engine log streams").isLessThanOrEqualTo(before.engineStreams);
-                // dockerd is shared with other test runs: a tolerance for their work, far below one fd per leaked stream
-                assertThat(after[0].dockerdFds).as("dockerd file descriptors").isLessThanOrEqualTo(before.dockerdFds + 30);
+                // dockerd is shared with other test runs: a tolerance for their work of half what one wave held there
+                assertThat(after[0].dockerdFds).as("dockerd file descriptors").isLessThanOrEqualTo(before.dockerdFds + dockerdTolerance);
             });
             System.out.printf("log streams, 300 follow streams in 6 waves of 50: threads %d before, %d with 50 open, %d after; "
                             + "fds %d / %d / %d; dockerd fds %d / %d / %d; engine stream threads %d / %d / %d; "
@@ -307,7 +309,20 @@ class LogStreamsTest {
 
         /** docker-java runs each engine stream (logs here, besides the engines' event streams) on a thread of its own. */
         static int engineStreamThreads() {
-            return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("docker-java-stream")).count();
+            // enumerated from the root group: Thread.getAllStackTraces() would stop every thread at a safepoint
+            ThreadGroup root = Thread.currentThread().getThreadGroup();
+            while (root.getParent() != null) {
+                root = root.getParent();
+            }
+            Thread[] all = new Thread[root.activeCount() + 64];
+            int n = root.enumerate(all, true);
+            int streams = 0;
+            for (int i = 0; i < n; i++) {
+                if (all[i].getName().startsWith("docker-java-stream")) {
+                    streams++;
+                }
+            }
+            return streams;
         }
 
         private static String dockerdPid() {
