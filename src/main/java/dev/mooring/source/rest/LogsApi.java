@@ -36,7 +36,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An App's container output, as {@code docker logs} gives it. With several replicas and none
@@ -87,41 +86,41 @@ public class LogsApi {
                 throw new ApiException(404, "Not Found", "App " + ns + "/" + name + " has no replica " + replica, null);
             }
         }
-        StreamLimiter.Permit permit = limiter.acquire(access.caller(), Math.max(1, containers.size()),
-                "the logs of App " + ns + "/" + name + " (" + containers.size() + (containers.size() == 1 ? " container)" : " containers)"));
-        return limiter.bound(output(engine, containers, tail, sinceSeconds, follow, timestamps), permit);
+        // following, each container is an engine connection for as long as the stream lasts; without
+        // follow they are read one after the other (like kubectl, which limits only followed logs)
+        int streams = follow ? Math.max(1, containers.size()) : 1;
+        StreamLimiter.Permit permit = limiter.acquire(access.caller(), streams,
+                "the logs of App " + ns + "/" + name + (follow ? " (" + streams + (streams == 1 ? " container)" : " containers)") : ""));
+        boolean prefix = containers.size() > 1;
+        List<Multi<byte[]>> outputs = containers.stream()
+                .map(c -> output(engine, c, prefix, tail, sinceSeconds, follow, timestamps)).toList();
+        Multi<byte[]> all;
+        if (!follow) {
+            all = outputs.isEmpty() ? Multi.createFrom().empty() : Multi.createBy().concatenating().streams(outputs);
+        } else {
+            // an empty first item sends the response head now, not with the first line
+            all = Multi.createBy().concatenating().streams(Multi.createFrom().item(new byte[0]),
+                    Multi.createBy().merging().withConcurrency(Math.max(1, outputs.size())).streams(outputs));
+        }
+        return limiter.bound(all, permit);
     }
 
     /**
-     * The containers' output as one stream: it completes when every container's stream has ended.
-     * Back-pressure reaches the engine: an engine stream's thread waits while {@value #BUFFERED_FRAMES}
-     * frames wait for the client, so a slow client slows its engine stream (TCP does the rest)
-     * instead of filling memory, and a client that stops reading ends at the idle timeout.
+     * One container's output, as a stream that opens the engine stream when subscribed and closes
+     * it when cancelled. Back-pressure reaches the engine: the engine stream's thread waits while
+     * {@value #BUFFERED_FRAMES} frames wait for the client, so a slow client slows its engine stream
+     * (TCP does the rest) instead of filling memory, and a client that stops reading ends at the
+     * idle timeout.
      */
-    private static Multi<byte[]> output(DockerEngine engine, List<ObservedContainer> containers, Integer tail, Integer since,
+    private static Multi<byte[]> output(DockerEngine engine, ObservedContainer c, boolean prefix, Integer tail, Integer since,
                                         boolean follow, boolean timestamps) {
-        boolean prefix = containers.size() > 1;
+        byte[] label = (c.name() + " | ").getBytes(StandardCharsets.UTF_8);
         Semaphore room = new Semaphore(BUFFERED_FRAMES);
         Multi<byte[]> frames = Multi.createFrom().<byte[]>emitter(em -> {
-            EngineStreams open = new EngineStreams();
-            em.onTermination(open::closeAll);
-            if (follow) {
-                send(em, room, new byte[0]); // sends the response head now, not with the first line
-            }
-            AtomicInteger running = new AtomicInteger(containers.size());
-            if (containers.isEmpty()) {
-                em.complete();
-            }
-            for (ObservedContainer c : containers) {
-                byte[] label = (c.name() + " | ").getBytes(StandardCharsets.UTF_8);
-                open.add(engine.logs(c.id(), tail, since, follow, timestamps,
-                        payload -> send(em, room, prefix ? concat(label, payload) : payload),
-                        () -> {
-                            if (running.decrementAndGet() == 0) {
-                                em.complete();
-                            }
-                        }));
-            }
+            EngineStream open = new EngineStream();
+            em.onTermination(open::close);
+            open.set(engine.logs(c.id(), tail, since, follow, timestamps,
+                    payload -> send(em, room, prefix ? concat(label, payload) : payload), em::complete));
         }, BackPressureStrategy.BUFFER);
         return frames.onItem().invoke(frame -> room.release());
     }
@@ -144,39 +143,37 @@ public class LogsApi {
     }
 
     /**
-     * The engine streams of one response. They are closed on a worker thread: the client going away
-     * is noticed on the event loop, and closing an engine connection may block briefly.
+     * The engine stream of one container's output. It is closed on a worker thread: the client going
+     * away is noticed on the event loop, and closing an engine connection may block briefly.
      */
-    private static final class EngineStreams {
-        private final List<Closeable> open = new ArrayList<>();
+    private static final class EngineStream {
+        private Closeable stream;
         private boolean closed;
 
-        synchronized void add(Closeable stream) {
+        synchronized void set(Closeable engineStream) {
             if (closed) {
-                close(stream); // the client went while the streams were being opened
+                closeLater(engineStream); // the client went while the stream was being opened
             } else {
-                open.add(stream);
+                stream = engineStream;
             }
         }
 
-        void closeAll() {
-            List<Closeable> all;
-            synchronized (this) {
-                closed = true;
-                all = List.copyOf(open);
-                open.clear();
-            }
-            if (!all.isEmpty()) {
-                Infrastructure.getDefaultWorkerPool().execute(() -> all.forEach(EngineStreams::close));
+        synchronized void close() {
+            closed = true;
+            if (stream != null) {
+                closeLater(stream);
+                stream = null;
             }
         }
 
-        private static void close(Closeable stream) {
-            try {
-                stream.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.debugf("closing a log stream: %s", e.toString());
-            }
+        private static void closeLater(Closeable stream) {
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                try {
+                    stream.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debugf("closing a log stream: %s", e.toString());
+                }
+            });
         }
     }
 
