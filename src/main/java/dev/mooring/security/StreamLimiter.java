@@ -90,10 +90,6 @@ public class StreamLimiter {
                 .onTermination().invoke(permit::close);
     }
 
-    public Duration idleTimeout() {
-        return idleTimeout;
-    }
-
     /** Places taken by one stream; closing gives them back, once however often it is called. */
     public final class Permit implements AutoCloseable {
         private final String key;
