@@ -155,8 +155,9 @@ class LogStreamsTest {
         List<String> tokens = viewers("cap", 2);
         String a = tokens.get(0);
         // without follow, the replicas' output one after the other, each line with its container's name
-        String both = Api.as(a).queryParam("tail", 2).get(Api.BASE + "/namespaces/" + ns + "/apps/capped/logs").asString();
-        assertThat(both).isEqualTo((ns + "-capped-1 | tick\n").repeat(2) + (ns + "-capped-2 | tick\n").repeat(2));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Api.as(a).queryParam("tail", 2).get(Api.BASE + "/namespaces/" + ns + "/apps/capped/logs").asString())
+                .isEqualTo((ns + "-capped-1 | tick\n").repeat(2) + (ns + "-capped-2 | tick\n").repeat(2)));
         List<Follow> streams = new ArrayList<>();
         try {
             // an unfiltered stream of a 2-replica App follows two containers: 3 of them and 2 of one replica fill the 8
