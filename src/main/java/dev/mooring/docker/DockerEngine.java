@@ -26,6 +26,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -533,7 +534,9 @@ public class DockerEngine {
 
     /**
      * Streams a container's output to the consumer as docker logs gives it, until the stream ends
-     * (or, with follow, until the returned handle is closed).
+     * (or, with follow, until the returned handle is closed). Closing ends the engine connection
+     * at once, even before the engine has answered (docker-java's own close forgets a stream that
+     * has not started, which then runs on until the container goes: issue 10).
      */
     public Closeable logs(String containerId, Integer tail, Integer sinceEpochSeconds, boolean follow, boolean timestamps,
                           Consumer<byte[]> out, Runnable onEnd) {
@@ -547,6 +550,17 @@ public class DockerEngine {
         }
         count("container.logs");
         return cmd.exec(new ResultCallback.Adapter<Frame>() {
+            private volatile boolean cancelled;
+            private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+
+            @Override
+            public void onStart(Closeable stream) {
+                super.onStart(stream);
+                if (cancelled) {
+                    closeQuietly();
+                }
+            }
+
             @Override
             public void onNext(Frame frame) {
                 out.accept(frame.getPayload());
@@ -555,13 +569,36 @@ public class DockerEngine {
             @Override
             public void onComplete() {
                 super.onComplete();
-                onEnd.run();
+                end();
             }
 
             @Override
             public void onError(Throwable throwable) {
-                super.onError(throwable);
-                onEnd.run();
+                if (!cancelled) {
+                    super.onError(throwable);
+                }
+                end();
+            }
+
+            @Override
+            public void close() throws IOException {
+                cancelled = true;
+                super.close();
+                end();
+            }
+
+            private void closeQuietly() {
+                try {
+                    super.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // the connection is gone either way
+                }
+            }
+
+            private void end() {
+                if (ended.compareAndSet(false, true)) {
+                    onEnd.run();
+                }
             }
         });
     }

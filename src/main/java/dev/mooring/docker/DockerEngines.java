@@ -42,6 +42,9 @@ public class DockerEngines {
     Duration pullTimeout;
     @ConfigProperty(name = "mooring.instance", defaultValue = "mooring")
     String instance;
+    /** The API's cap on open streams (StreamLimiter): the stream client's pool holds them all, besides the event streams. */
+    @ConfigProperty(name = "mooring.streams.max", defaultValue = "64")
+    int maxStreams;
 
     private final Map<String, DockerEngine> engines = new LinkedHashMap<>();
 
@@ -60,12 +63,12 @@ public class DockerEngines {
         tlsVerify.ifPresent(builder::withDockerTlsVerify);
         certPath.ifPresent(builder::withDockerCertPath);
         var cfg = builder.build();
-        return new DockerEngine(name, host, instance, client(cfg, callTimeout), client(cfg, null), meters, callTimeout, pullTimeout);
+        return new DockerEngine(name, host, instance, client(cfg, callTimeout, MAX_CONNECTIONS), client(cfg, null, maxStreams + 16), meters, callTimeout, pullTimeout);
     }
 
-    private static DockerClient client(DefaultDockerClientConfig cfg, Duration responseTimeout) {
+    private static DockerClient client(DefaultDockerClientConfig cfg, Duration responseTimeout, int maxConnections) {
         var http = new ApacheDockerHttpClient.Builder().dockerHost(cfg.getDockerHost()).sslConfig(cfg.getSSLConfig())
-                .maxConnections(MAX_CONNECTIONS).connectionTimeout(Duration.ofSeconds(5));
+                .maxConnections(maxConnections).connectionTimeout(Duration.ofSeconds(5));
         if (responseTimeout != null) {
             http.responseTimeout(responseTimeout);
         }
