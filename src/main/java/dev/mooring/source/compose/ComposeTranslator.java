@@ -61,10 +61,14 @@ public final class ComposeTranslator {
     public static Translation translate(String namespace, byte[] composeYaml, Path projectDir) {
         Object doc;
         try {
+            if (composeYaml.length > ComposeLimits.MAX_DOCUMENT_CHARS * 4L) {
+                throw ApiException.badRequest("the compose file is larger than " + ComposeLimits.MAX_DOCUMENT_CHARS / 1024 + " KiB");
+            }
             LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(100);
+            options.setMaxAliasesForCollections(ComposeLimits.MAX_ALIASES);
             options.setAllowDuplicateKeys(false);
-            options.setCodePointLimit(4 * 1024 * 1024);
+            options.setCodePointLimit(ComposeLimits.MAX_DOCUMENT_CHARS);
+            options.setNestingDepthLimit(dev.mooring.api.Limits.MAX_NESTING_DEPTH);
             doc = new Yaml(new SafeConstructor(options)).load(new String(composeYaml, StandardCharsets.UTF_8));
         } catch (YAMLException e) {
             throw ApiException.badRequest("the compose file is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
@@ -72,6 +76,7 @@ public final class ComposeTranslator {
         if (!(doc instanceof Map<?, ?> top)) {
             throw ApiException.badRequest("the compose file must be a YAML mapping with a services section");
         }
+        ComposeLimits.check(top);
         Problems problems = new Problems();
         Map<String, String> vars = dotEnv(projectDir, problems);
         @SuppressWarnings("unchecked")
