@@ -40,7 +40,7 @@ public final class AppPreview {
      * container, so without this bound a rollout of many replicas one at a time would cost
      * passes × replicas. Past it the plan is cut, with a note, as past {@link #MAX_PASSES}.
      */
-    static final long MAX_CONTAINER_VISITS = 5_000_000;
+    static final long MAX_CONTAINER_VISITS = 1_000_000;
     /** Replicas named in one "waits for" text; the rest are counted (a text per change must not grow with replicas). */
     static final int MAX_NAMED = 10;
 

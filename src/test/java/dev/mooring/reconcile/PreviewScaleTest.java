@@ -84,7 +84,7 @@ class PreviewScaleTest {
             DesiredApp after = app(n, s -> s.image = "nginx:1.28");
             List<ObservedContainer> running = AppPreviewTest.running(before, n);
             ResourcePlan plan = timed("rollout one replica at a time", n, () -> AppPreviewTest.preview(after, running, AppPreviewTest.recorded(before)));
-            assertThat(plan.changes().get(0).describe()).startsWith("[1] recreate default-web-1 (recreate): replaces default-web-1: image changed");
+            assertThat(plan.changes().get(0).describe()).startsWith("[1] recreate default-web-1 (recreate): replaces default-web-1: config hash changed");
             assertThat(plan.changes().size()).isBetween(1, n - 1);
             assertThat(plan.notes()).anyMatch(note -> note.startsWith("the plan was cut after") && note.contains(n + " replicas"));
         }

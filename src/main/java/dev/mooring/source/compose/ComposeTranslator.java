@@ -47,8 +47,14 @@ public final class ComposeTranslator {
     public record Warning(String path, String message) {
     }
 
-    /** The resources of one compose file and what was ignored. */
-    public record Translation(List<MooringResource<?, ?>> resources, List<Warning> warnings) {
+    /**
+     * The resources of one compose file, what was ignored, and the project's files that hold
+     * secret values (every top-level {@code secrets.<name>.file}), which an import must not keep.
+     */
+    public record Translation(List<MooringResource<?, ?>> resources, List<Warning> warnings, List<Path> secretFiles) {
+        public Translation(List<MooringResource<?, ?>> resources, List<Warning> warnings) {
+            this(resources, warnings, List.of());
+        }
     }
 
     private ComposeTranslator() {
@@ -86,7 +92,7 @@ public final class ComposeTranslator {
         if (!problems.errors.isEmpty()) {
             throw ApiException.invalid(problems.errors);
         }
-        return new Translation(run.resources(), List.copyOf(problems.warnings));
+        return new Translation(run.resources(), List.copyOf(problems.warnings), run.secretFiles());
     }
 
     private static Map<String, String> dotEnv(Path projectDir, Problems problems) {
@@ -202,6 +208,24 @@ public final class ComposeTranslator {
                 return null;
             }
             return n;
+        }
+
+        /** The files of the project that file secrets name, used by a service or not. */
+        List<Path> secretFiles() {
+            if (projectDir == null) {
+                return List.of();
+            }
+            Path root = projectDir.toAbsolutePath().normalize();
+            List<Path> out = new ArrayList<>();
+            for (Object def : declaredSecrets.values()) {
+                if (def instanceof Map<?, ?> m && m.get("file") instanceof String file) {
+                    Path p = file.startsWith("/") ? Path.of(file).normalize() : root.resolve(file).normalize();
+                    if (p.startsWith(root) && !p.equals(root)) {
+                        out.add(p);
+                    }
+                }
+            }
+            return List.copyOf(out);
         }
 
         /** The App name of a service of this file. */
