@@ -260,19 +260,19 @@ class ComposeImportTest {
 
     /** A project whose App builds from it: its Dockerfile and {@code bytes} bytes of data the build does not need. */
     private static byte[] builtProject(String app, int bytes) {
-        return Tars.of(Map.of(
+        return Tars.gzipWithZeros(Map.of(
                 "compose.yaml", "services: {" + app + ": {build: ./" + app + ", deploy: {replicas: 0}}}\n",
-                app + "/Dockerfile", "FROM mooring-test/busybox:1\nCMD [\"sleep\", \"100000\"]\n",
-                "data/" + app + ".bin", app.repeat(bytes / app.length())));
+                app + "/Dockerfile", "FROM mooring-test/busybox:1\nCMD [\"sleep\", \"100000\"]\n"),
+                "data/" + app + ".bin", bytes);
     }
 
     @Test
     void projectsStayUnderTheNamespaceQuotaAndGoWhenNoResourceUsesThem() throws Exception {
         // the test profile's quota is 6 MiB: one project of 4 MiB fits, a second does not
-        Response a = importTar(builtProject("a", 4 * 1024 * 1024), "application/x-tar");
+        Response a = importTar(builtProject("a", 4 * 1024 * 1024), "application/gzip");
         assertThat(a.statusCode()).as(a.asString()).isEqualTo(200);
         assertThat(projects()).hasSize(1);
-        Response b = importTar(builtProject("b", 4 * 1024 * 1024), "application/x-tar");
+        Response b = importTar(builtProject("b", 4 * 1024 * 1024), "application/gzip");
         assertThat(b.statusCode()).as(b.asString()).isEqualTo(413);
         assertThat(b.contentType()).startsWith("application/problem+json");
         assertThat(b.jsonPath().getString("detail")).contains("mooring.compose.namespace-quota");
@@ -283,7 +283,7 @@ class ComposeImportTest {
         Api.delete(ns, "apps", "a");
         Api.awaitGone(ns, "apps", "a", CONVERGE);
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(projects()).isEmpty());
-        Response again = importTar(builtProject("b", 4 * 1024 * 1024), "application/x-tar");
+        Response again = importTar(builtProject("b", 4 * 1024 * 1024), "application/gzip");
         assertThat(again.statusCode()).as(again.asString()).isEqualTo(200);
         assertThat(projects()).hasSize(1);
 
@@ -327,7 +327,7 @@ class ComposeImportTest {
     /** Data dir directories are 0700 and its files have no group or other bits (issue 10: 0755 and 0644 before). */
     @Test
     void theDataDirAndAnImportedProjectArePrivate() throws Exception {
-        Response r = importTar(builtProject("m", 1024), "application/x-tar");
+        Response r = importTar(builtProject("m", 1024), "application/gzip");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         Path data = PROJECTS.getParent();
         Path project = Path.of(r.jsonPath().getString("project.directory"));

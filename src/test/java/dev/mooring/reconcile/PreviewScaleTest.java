@@ -72,6 +72,9 @@ class PreviewScaleTest {
             assertThat(last.diff()).extracting(Object::toString).containsExactly("env.V: \"1\" -> \"2\"");
             // the swap waits for the new replicas, named in a few words however many there are
             assertThat(last.operations()).last().asString().startsWith("[2] RenameContainer");
+            // ten names and a count, not every replica's name in every change (that text alone was quadratic)
+            assertThat(last.waitsFor()).startsWith("default-web-1-next, default-web-10-next, ")
+                    .endsWith(" and " + (n - 10) + " more to be ready for 5s (update.monitor)").hasSizeLessThan(400);
             assertThat(String.join("\n", last.operations())).contains("[1] CreateContainer default-web-" + n + "-next");
         }
     }
