@@ -29,7 +29,9 @@ import java.util.Map;
  * Imports a docker-compose project into a namespace: the file alone ({@code application/yaml}) or
  * the project directory as a tar ({@code application/x-tar}, gzipped or not), unpacked under
  * {@code ${mooring.data-dir}/projects/<ns>/<digest>/} so build contexts and relative bind mounts
- * resolve there. The resources go through the same write path as POST /apply.
+ * resolve there. The resources go through the same write path as POST /apply. A project counts
+ * against its namespace's quota and goes once no resource uses it ({@link ComposeProjects}); the
+ * files of its file secrets are read into Secrets and removed.
  */
 @Path("/api/v1alpha1")
 @Tag(name = "resources")
@@ -41,8 +43,6 @@ public class ComposeApi {
     @Inject
     ComposeProjects projects;
 
-    @ConfigProperty(name = "mooring.data-dir", defaultValue = "./data")
-    String dataDir;
     /** The most bytes a project may unpack to (a gzipped tar may be much smaller than that). */
     @ConfigProperty(name = "mooring.compose.max-project-size", defaultValue = "64Mi")
     String maxProjectSize;
