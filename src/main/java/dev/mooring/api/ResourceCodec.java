@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -32,7 +35,12 @@ public final class ResourceCodec {
         m.enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         m.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(100).build());
+        // A number field takes a number, never 1.5 cut to 1 nor the string "3" (issue 10). Strings
+        // still take scalars (an env value written 8080 in YAML), as Kubernetes' YAML clients do.
+        m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Limits.MAX_NESTING_DEPTH).build());
         return m;
     }
 

@@ -35,6 +35,14 @@ import java.util.function.Function;
 public final class AppPreview {
     /** Passes simulated at most; a rollout of many replicas with parallelism 1 takes a few per replica. */
     static final int MAX_PASSES = 2_000;
+    /**
+     * Containers the simulation may look at in all (passes × containers): each pass reads every
+     * container, so without this bound a rollout of many replicas one at a time would cost
+     * passes × replicas. Past it the plan is cut, with a note, as past {@link #MAX_PASSES}.
+     */
+    static final long MAX_CONTAINER_VISITS = 1_000_000;
+    /** Replicas named in one "waits for" text; the rest are counted (a text per change must not grow with replicas). */
+    static final int MAX_NAMED = 10;
 
     private AppPreview() {
     }
@@ -64,6 +72,8 @@ public final class AppPreview {
     private static final class Simulation {
         final DesiredApp target;
         final Map<String, ObservedContainer> byId = new LinkedHashMap<>();
+        /** Container name → ID, so finding a container by name costs no scan (issue 10: scans made a preview quadratic). */
+        final Map<String, java.util.LinkedHashSet<String>> idsByName = new HashMap<>();
         final Map<String, ObservedContainer> initial = new LinkedHashMap<>();
         final Map<String, Instant> startedAt = new HashMap<>();
         final Map<String, Instant> readySince;
@@ -78,7 +88,7 @@ public final class AppPreview {
         Simulation(DesiredApp target, RolloutState start) {
             this.target = target;
             start.containers().forEach(c -> {
-                byId.put(c.id(), c);
+                put(c);
                 initial.put(c.id(), c);
             });
             this.readySince = new HashMap<>(start.readySince());
@@ -90,10 +100,16 @@ public final class AppPreview {
         void run() {
             int step = 0;
             List<String> waited = new ArrayList<>();
+            long visits = 0;
             for (int pass = 1; pass <= MAX_PASSES; pass++) {
                 if (pass > 1) {
+                    if (visits > MAX_CONTAINER_VISITS) {
+                        notes.add("the plan was cut after " + (pass - 1) + " reconcile passes (" + target.replicas() + " replicas)");
+                        return;
+                    }
                     assumeReplicasComeGood();
                 }
+                visits += byId.size() + target.replicas();
                 List<ObservedContainer> observed = observed();
                 refreshReady(observed);
                 AppPlanner.Decision d = AppPlanner.decide(target, new RolloutState(observed, now, Map.copyOf(readySince), crashes, inProgress, true));
@@ -160,7 +176,7 @@ public final class AppPreview {
                         .filter(c -> c.replica() >= 1 && c.replica() <= target.replicas() && AppPlanner.staleness(target, c) == null)
                         .filter(c -> readySince.get(c.id()) == null || now.isBefore(readySince.get(c.id()).plus(monitor)))
                         .map(ObservedContainer::name).sorted().toList();
-                return String.join(", ", watched) + " to be ready for " + seconds(monitor) + " (update.monitor)";
+                return named(watched) + " to be ready for " + seconds(monitor) + " (update.monitor)";
             }
             if (d.pendingReplicas() > 0) {
                 return seconds(target.update().delay()) + " (update.delay)";
@@ -175,6 +191,14 @@ public final class AppPreview {
                     .map(t -> t.plus(monitor)).filter(t -> t.isAfter(now)).min(Instant::compareTo).orElse(null);
         }
 
+        /** Names, the first {@link #MAX_NAMED} of them, and how many more. */
+        private static String named(List<String> names) {
+            if (names.size() <= MAX_NAMED) {
+                return String.join(", ", names);
+            }
+            return String.join(", ", names.subList(0, MAX_NAMED)) + " and " + (names.size() - MAX_NAMED) + " more";
+        }
+
         private static String seconds(Duration d) {
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
         }
@@ -183,7 +207,7 @@ public final class AppPreview {
         private void assumeReplicasComeGood() {
             for (ObservedContainer c : List.copyOf(byId.values())) {
                 if ("starting".equals(c.health()) && c.isRunning()) {
-                    byId.put(c.id(), with(c, c.name(), c.state(), "healthy", c.status()));
+                    put(with(c, c.name(), c.state(), "healthy", c.status()));
                     if (initial.containsKey(c.id())) {
                         assumedHealthy.add(c.name());
                     }
@@ -198,7 +222,7 @@ public final class AppPreview {
                 if (started != null && c.isRunning()) {
                     long up = Duration.between(started, now).toSeconds();
                     c = with(c, c.name(), c.state(), c.health(), up < 1 ? "Up Less than a second" : "Up " + up + " seconds");
-                    byId.put(c.id(), c);
+                    put(c);
                 }
                 out.add(c);
             }
@@ -223,23 +247,23 @@ public final class AppPreview {
                 String id = "planned-" + (++created) + "-" + c.spec().name();
                 Set<String> networks = new TreeSet<>();
                 c.spec().networks().forEach(n -> networks.add(n.network()));
-                byId.put(id, new ObservedContainer(id, c.spec().name(), c.spec().labels(), "created", "none", networks,
+                put(new ObservedContainer(id, c.spec().name(), c.spec().labels(), "created", "none", networks,
                         now.getEpochSecond(), target.imageId(), "Created", List.of()));
             } else if (op instanceof Operation.StartContainer s) {
                 find(s.ref()).ifPresent(c -> {
                     startedAt.put(c.id(), now);
                     boolean checked = target.template() != null && target.template().healthcheck() != null;
-                    byId.put(c.id(), with(c, c.name(), "running", checked ? "healthy" : "none", "Up Less than a second"));
+                    put(with(c, c.name(), "running", checked ? "healthy" : "none", "Up Less than a second"));
                 });
             } else if (op instanceof Operation.StopContainer s) {
                 find(s.ref()).ifPresent(c -> {
                     startedAt.remove(c.id());
-                    byId.put(c.id(), with(c, c.name(), "exited", "none", "Exited (0) Less than a second ago"));
+                    put(with(c, c.name(), "exited", "none", "Exited (0) Less than a second ago"));
                 });
             } else if (op instanceof Operation.RemoveContainer r) {
-                find(r.ref()).ifPresent(c -> byId.remove(c.id()));
+                find(r.ref()).ifPresent(this::remove);
             } else if (op instanceof Operation.RenameContainer r) {
-                find(r.ref()).ifPresent(c -> byId.put(c.id(), with(c, r.to(), c.state(), c.health(), c.status())));
+                find(r.ref()).ifPresent(c -> put(with(c, r.to(), c.state(), c.health(), c.status())));
             } else {
                 throw new IllegalStateException("an App plan does not " + op.describe());
             }
@@ -251,7 +275,29 @@ public final class AppPreview {
             if (c != null) {
                 return Optional.of(c);
             }
-            return byId.values().stream().filter(x -> x.name().equals(ref)).findFirst();
+            var ids = idsByName.get(ref);
+            return ids == null || ids.isEmpty() ? Optional.empty() : Optional.ofNullable(byId.get(ids.iterator().next()));
+        }
+
+        /** Adds or updates a container; of several with one name, the first that took it is found by it. */
+        private void put(ObservedContainer c) {
+            ObservedContainer was = byId.put(c.id(), c);
+            if (was != null && !was.name().equals(c.name())) {
+                unindex(was);
+            }
+            idsByName.computeIfAbsent(c.name(), n -> new java.util.LinkedHashSet<>()).add(c.id());
+        }
+
+        private void remove(ObservedContainer c) {
+            byId.remove(c.id());
+            unindex(c);
+        }
+
+        private void unindex(ObservedContainer c) {
+            var ids = idsByName.get(c.name());
+            if (ids != null && ids.remove(c.id()) && ids.isEmpty()) {
+                idsByName.remove(c.name());
+            }
         }
 
         private static ObservedContainer with(ObservedContainer c, String name, String state, String health, String status) {
@@ -321,16 +367,16 @@ public final class AppPreview {
         /** The old container's template (by its config hash) against the desired one, and its image against the tag's. */
         private List<FieldChange> diff(ObservedContainer old, Function<String, Optional<String>> liveTemplates) {
             List<FieldChange> out = new ArrayList<>();
-            String desiredJson = ConfigHash.canonicalJson(target.template());
             if (old.configHash() != null && !old.configHash().equals(target.configHash())) {
-                Optional<String> live = liveTemplates.apply(old.configHash());
+                // one template lookup and one diff per config hash, not per replica: replicas share them
+                Optional<String> live = liveByHash.computeIfAbsent(old.configHash(), liveTemplates);
                 if (live.isPresent()) {
-                    out.addAll(ConfigDiff.diff(live.get(), desiredJson));
+                    out.addAll(diffByHash.computeIfAbsent(old.configHash(), h -> ConfigDiff.diff(live.get(), desiredJson())));
                 } else {
                     out.add(new FieldChange("configHash", ConfigHash.shortForm(old.configHash()), ConfigHash.shortForm(target.configHash())));
                     String note = old.name() + " was made from a configuration Mooring has no record of (config hash "
                             + ConfigHash.shortForm(old.configHash()) + "): its diff shows the hash only";
-                    if (!notes.contains(note)) {
+                    if (notedUnknown.add(note)) {
                         notes.add(note);
                     }
                 }
@@ -339,6 +385,18 @@ public final class AppPreview {
                 out.add(new FieldChange("imageId", old.imageId(), target.imageId()));
             }
             return out;
+        }
+
+        private final Map<String, Optional<String>> liveByHash = new HashMap<>();
+        private final Set<String> notedUnknown = new HashSet<>();
+        private final Map<String, List<FieldChange>> diffByHash = new HashMap<>();
+        private String desiredJson;
+
+        private String desiredJson() {
+            if (desiredJson == null) {
+                desiredJson = ConfigHash.canonicalJson(target.template());
+            }
+            return desiredJson;
         }
 
         /** The real container an operation acts on, or null for a container the plan creates. */

@@ -110,6 +110,12 @@ public final class BuildContext {
             for (PosixFilePermission perm : perms) {
                 bits |= 1 << (8 - perm.ordinal());
             }
+            if ((bits & 077) == 0) {
+                // Owner-only, as Mooring keeps the files of its data dir (compose projects, Git
+                // checkouts; issue 10): in the image, others read (and run) what the owner may, as
+                // they did in the project, so a non-root process can still read what was COPYed.
+                bits |= (bits & 0500) >> 3 | (bits & 0500) >> 6;
+            }
             return bits;
         } catch (UnsupportedOperationException e) {
             return Files.isDirectory(p) ? 0755 : 0644;

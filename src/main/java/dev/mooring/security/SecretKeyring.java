@@ -103,7 +103,7 @@ public class SecretKeyring {
             return false;
         }
         try {
-            Files.createDirectories(file.getParent());
+            dev.mooring.store.DataDirectory.createPrivateDirectories(file.getParent());
             try {
                 if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -33,7 +33,7 @@ public class BuildLogStore {
         }
         Path file = file(namespace, app);
         try {
-            Files.createDirectories(file.getParent());
+            DataDirectory.createPrivateDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), app, ".tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

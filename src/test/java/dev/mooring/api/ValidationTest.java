@@ -172,6 +172,39 @@ class ValidationTest {
         assertThat(fields(app(s -> s.replicas = 0))).isEmpty();
     }
 
+    @Test
+    void replicasAreBoundedByTheConfiguredMaximum() {
+        assertThat(fields(app(s -> s.replicas = Limits.DEFAULT_MAX_REPLICAS))).isEmpty();
+        assertThat(fields(app(s -> s.replicas = Limits.DEFAULT_MAX_REPLICAS + 1))).containsExactly("spec.replicas");
+        assertThat(Validation.validate(app(s -> s.replicas = 100_000))).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("at most 100").contains("mooring.limits.max-replicas"));
+    }
+
+    @Test
+    void aHugeCommandLineIsNamed() {
+        String word = "x".repeat(1024);
+        assertThat(fields(app(s -> s.command = java.util.Collections.nCopies(100, word)))).isEmpty();
+        // the 2.9 MB command line that hung runc (issue 10)
+        assertThat(fields(app(s -> s.command = List.of("sh", "-c", "x".repeat(2_900_000))))).containsExactly("spec.command");
+        assertThat(fields(app(s -> s.entrypoint = java.util.Collections.nCopies(200, word)))).containsExactly("spec.entrypoint");
+    }
+
+    @Test
+    void theCommandLimitCountsEnvAndLabelsTogether() {
+        String value = "v".repeat(50 * 1024);
+        // each alone is below 128 KiB; together they are not, and the largest part is named
+        assertThat(fields(app(s -> s.env = List.of(new AppSpec.EnvVar("A", value), new AppSpec.EnvVar("B", value))))).isEmpty();
+        assertThat(fields(app(s -> {
+            s.env = List.of(new AppSpec.EnvVar("A", value), new AppSpec.EnvVar("B", value));
+            s.labels = Map.of("big", value);
+        }))).containsExactly("spec.env");
+        assertThat(Validation.validate(app(s -> s.labels = Map.of("a", value, "b", value, "c", value)))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.field()).isEqualTo("spec.labels");
+                    assertThat(e.message()).contains("at most 131072");
+                });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"10", "abc", "1x", "", "-1s", "1s2", "s"})
     void aBadHealthcheckIntervalIsNamed(String interval) {

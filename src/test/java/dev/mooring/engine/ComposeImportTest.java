@@ -236,13 +236,164 @@ class ComposeImportTest {
         assertThat(Api.get(ns, "apps", "web").statusCode()).isEqualTo(404);
     }
 
+    // ---- bounds (issue 10) ------------------------------------------------------------------
+
+    private Response importTar(byte[] tar, String contentType) {
+        return RestAssured.given().contentType(contentType).body(tar).post(Api.BASE + "/namespaces/" + ns + "/compose");
+    }
+
+    /** 100 KB of gzip that unpacks to 101 MB: refused with 413 before the disk fills, and nothing of it stays. */
+    @Test
+    void aGzipBombIsRefusedWith413AndNothingKept() throws Exception {
+        List<String> before = projects();
+        byte[] bomb = Tars.gzipWithZeros(Map.of("compose.yaml", "services: {web: {image: mooring-test/busybox:1}}\n"),
+                "zeros.bin", 101L * 1000 * 1000);
+        assertThat(bomb.length).as("gzip bytes").isLessThan(150 * 1024);
+        Response r = importTar(bomb, "application/gzip");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(413);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.jsonPath().getString("detail")).contains("mooring.compose.max-project-size");
+        assertThat(projects()).isEqualTo(before);
+        assertThat(incoming()).isEmpty();
+        assertThat(Api.get(ns, "apps", "web").statusCode()).isEqualTo(404);
+    }
+
+    /** A project whose App builds from it: its Dockerfile and {@code bytes} bytes of data the build does not need. */
+    private static byte[] builtProject(String app, int bytes) {
+        return Tars.gzipWithZeros(Map.of(
+                "compose.yaml", "services: {" + app + ": {build: ./" + app + ", deploy: {replicas: 0}}}\n",
+                app + "/Dockerfile", "FROM mooring-test/busybox:1\nCMD [\"sleep\", \"100000\"]\n"),
+                "data/" + app + ".bin", bytes);
+    }
+
+    @Test
+    void projectsStayUnderTheNamespaceQuotaAndGoWhenNoResourceUsesThem() throws Exception {
+        // the test profile's quota is 6 MiB: one project of 4 MiB fits, a second does not
+        Response a = importTar(builtProject("a", 4 * 1024 * 1024), "application/gzip");
+        assertThat(a.statusCode()).as(a.asString()).isEqualTo(200);
+        assertThat(projects()).hasSize(1);
+        Response b = importTar(builtProject("b", 4 * 1024 * 1024), "application/gzip");
+        assertThat(b.statusCode()).as(b.asString()).isEqualTo(413);
+        assertThat(b.contentType()).startsWith("application/problem+json");
+        assertThat(b.jsonPath().getString("detail")).contains("mooring.compose.namespace-quota");
+        assertThat(Api.get(ns, "apps", "b").statusCode()).isEqualTo(404);
+        assertThat(projects()).hasSize(1);
+
+        // once no resource uses project a, its files go (the sweep), and b fits
+        Api.delete(ns, "apps", "a");
+        Api.awaitGone(ns, "apps", "a", CONVERGE);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(projects()).isEmpty());
+        Response again = importTar(builtProject("b", 4 * 1024 * 1024), "application/gzip");
+        assertThat(again.statusCode()).as(again.asString()).isEqualTo(200);
+        assertThat(projects()).hasSize(1);
+
+        // a project no resource uses (an image only, nothing built or mounted from it) is not kept at all
+        Response imageOnly = importTar(Tars.of(Map.of("compose.yaml", "services: {c: {image: mooring-test/busybox:1, deploy: {replicas: 0}}}\n",
+                "notes.txt", "x")), "application/x-tar");
+        assertThat(imageOnly.statusCode()).as(imageOnly.asString()).isEqualTo(200);
+        assertThat(projects()).hasSize(1);
+    }
+
+    /** A compose file secret becomes an encrypted Secret; no plain copy of its value stays anywhere under the data dir. */
+    @Test
+    void fileSecretsAreKeptEncryptedNotAsPlainFiles() throws Exception {
+        String value = "plain-value-" + java.util.UUID.randomUUID();
+        byte[] tar = Tars.of(Map.of(
+                "compose.yaml", """
+                        services: {web: {build: ./web, deploy: {replicas: 0}, secrets: [pw]}}
+                        secrets: {pw: {file: ./pw.txt}, unused: {file: ./unused.txt}}
+                        """,
+                "web/Dockerfile", "FROM mooring-test/busybox:1\n",
+                "pw.txt", value,
+                "unused.txt", value + "-unused"));
+        Response r = importTar(tar, "application/x-tar");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        Path dir = Path.of(r.jsonPath().getString("project.directory"));
+        assertThat(dir.resolve("web/Dockerfile")).exists();
+        assertThat(dir.resolve("pw.txt")).doesNotExist();
+        assertThat(dir.resolve("unused.txt")).doesNotExist();
+        assertThat(filesHolding(value)).isEmpty();
+
+        // the same project again: the Secret's value is read again, and goes again
+        Response again = importTar(tar, "application/x-tar");
+        assertThat(again.statusCode()).as(again.asString()).isEqualTo(200);
+        assertThat(again.jsonPath().getString("project.directory")).isEqualTo(dir.toString());
+        assertThat(again.jsonPath().getList("results.result")).containsOnly("unchanged");
+        assertThat(dir.resolve("pw.txt")).doesNotExist();
+        assertThat(filesHolding(value)).isEmpty();
+        assertThat(Api.get(ns, "secrets", "pw").statusCode()).isEqualTo(200);
+    }
+
+    /** Data dir directories are 0700 and its files have no group or other bits (issue 10: 0755 and 0644 before). */
+    @Test
+    void theDataDirAndAnImportedProjectArePrivate() throws Exception {
+        Response r = importTar(builtProject("m", 1024), "application/gzip");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        Path data = PROJECTS.getParent();
+        Path project = Path.of(r.jsonPath().getString("project.directory"));
+        for (Path d : List.of(data, PROJECTS, PROJECTS.resolve(ns), project, project.resolve("m"), project.resolve("data"))) {
+            assertThat(mode(d)).as(d.toString()).isEqualTo("rwx------");
+        }
+        assertThat(mode(project.resolve("m/Dockerfile"))).isEqualTo("rw-------");
+        assertThat(mode(project.resolve("data/m.bin"))).isEqualTo("rw-------");
+        // made before this test, at start-up: the H2 file and the generated secret key
+        assertThat(mode(data.resolve("mooring.mv.db"))).isEqualTo("rw-------");
+        assertThat(mode(data.resolve("secret.key"))).isEqualTo("rw-------");
+        // everything else Mooring made under it: directories 0700, files at least behind 0700 parents
+        try (var walk = Files.walk(data)) {
+            for (Path p : walk.filter(p -> !Files.isSymbolicLink(p)).toList()) {
+                if (Files.isDirectory(p)) {
+                    assertThat(mode(p)).as(p.toString()).isEqualTo("rwx------");
+                }
+            }
+        }
+    }
+
+    private static String mode(Path p) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    /** Files under the data dir whose bytes contain {@code value}. */
+    private static List<Path> filesHolding(String value) throws Exception {
+        byte[] needle = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var walk = Files.walk(PROJECTS.getParent())) {
+            return walk.filter(Files::isRegularFile).filter(p -> {
+                try {
+                    byte[] bytes = Files.readAllBytes(p);
+                    outer:
+                    for (int i = 0; i + needle.length <= bytes.length; i++) {
+                        for (int j = 0; j < needle.length; j++) {
+                            if (bytes[i + j] != needle[j]) {
+                                continue outer;
+                            }
+                        }
+                        return true;
+                    }
+                    return false;
+                } catch (java.io.IOException e) {
+                    return false; // gone meanwhile
+                }
+            }).toList();
+        }
+    }
+
+    private List<String> incoming() throws Exception {
+        Path dir = PROJECTS.resolve(ns);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".incoming-")).toList();
+        }
+    }
+
     private List<String> projects() throws Exception {
         Path dir = PROJECTS.resolve(ns);
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (var s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
         }
     }
 }

@@ -81,6 +81,24 @@ class BuildContextTest {
         assertThat(names).containsExactly(".dockerignore", "Dockerfile", "app.sh 750", "keep.log", "passwd -> /etc/passwd");
     }
 
+    /** Files kept owner-only in the data dir (issue 10) reach the image readable by others, as they were in the project. */
+    @Test
+    void ownerOnlyFilesAreReadableByOthersInTheImage() throws Exception {
+        Files.setPosixFilePermissions(dir.resolve("app.sh"), PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(dir.resolve("keep.log"), PosixFilePermissions.fromString("rw-------"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BuildContext.of(build).writeTar(out);
+        List<String> modes = new ArrayList<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                if (e.getName().equals("app.sh") || e.getName().equals("keep.log")) {
+                    modes.add(e.getName() + " " + Integer.toOctalString(e.getMode() & 0777));
+                }
+            }
+        }
+        assertThat(modes).containsExactly("app.sh 755", "keep.log 644");
+    }
+
     @Test
     void aMissingContextOrDockerfileIsSaidPlainly() throws Exception {
         build.dockerfile = "build/Dockerfile.prod";

@@ -59,4 +59,35 @@ public final class Tars {
         }
         return bytes.toByteArray();
     }
+
+    /**
+     * A gzipped tar of the files plus one file of {@code zeros} zero bytes, streamed, so that a
+     * small body (about 1 KB per MB) unpacks to a large project.
+     */
+    public static byte[] gzipWithZeros(Map<String, String> files, String name, long zeros) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(bytes))) {
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            for (var e : files.entrySet()) {
+                byte[] content = e.getValue().getBytes(StandardCharsets.UTF_8);
+                TarArchiveEntry entry = new TarArchiveEntry(e.getKey(), true);
+                entry.setSize(content.length);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+            TarArchiveEntry big = new TarArchiveEntry(name, true);
+            big.setSize(zeros);
+            tar.putArchiveEntry(big);
+            byte[] chunk = new byte[1024 * 1024];
+            for (long left = zeros; left > 0; left -= chunk.length) {
+                tar.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+            tar.closeArchiveEntry();
+            tar.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
 }

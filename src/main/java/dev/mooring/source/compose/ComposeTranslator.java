@@ -47,8 +47,14 @@ public final class ComposeTranslator {
     public record Warning(String path, String message) {
     }
 
-    /** The resources of one compose file and what was ignored. */
-    public record Translation(List<MooringResource<?, ?>> resources, List<Warning> warnings) {
+    /**
+     * The resources of one compose file, what was ignored, and the project's files that hold
+     * secret values (every top-level {@code secrets.<name>.file}), which an import must not keep.
+     */
+    public record Translation(List<MooringResource<?, ?>> resources, List<Warning> warnings, List<Path> secretFiles) {
+        public Translation(List<MooringResource<?, ?>> resources, List<Warning> warnings) {
+            this(resources, warnings, List.of());
+        }
     }
 
     private ComposeTranslator() {
@@ -61,10 +67,14 @@ public final class ComposeTranslator {
     public static Translation translate(String namespace, byte[] composeYaml, Path projectDir) {
         Object doc;
         try {
+            if (composeYaml.length > ComposeLimits.MAX_DOCUMENT_CHARS * 4L) {
+                throw ApiException.badRequest("the compose file is larger than " + ComposeLimits.MAX_DOCUMENT_CHARS / 1024 + " KiB");
+            }
             LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(100);
+            options.setMaxAliasesForCollections(ComposeLimits.MAX_ALIASES);
             options.setAllowDuplicateKeys(false);
-            options.setCodePointLimit(4 * 1024 * 1024);
+            options.setCodePointLimit(ComposeLimits.MAX_DOCUMENT_CHARS);
+            options.setNestingDepthLimit(dev.mooring.api.Limits.MAX_NESTING_DEPTH);
             doc = new Yaml(new SafeConstructor(options)).load(new String(composeYaml, StandardCharsets.UTF_8));
         } catch (YAMLException e) {
             throw ApiException.badRequest("the compose file is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
@@ -72,6 +82,7 @@ public final class ComposeTranslator {
         if (!(doc instanceof Map<?, ?> top)) {
             throw ApiException.badRequest("the compose file must be a YAML mapping with a services section");
         }
+        ComposeLimits.check(top);
         Problems problems = new Problems();
         Map<String, String> vars = dotEnv(projectDir, problems);
         @SuppressWarnings("unchecked")
@@ -81,7 +92,7 @@ public final class ComposeTranslator {
         if (!problems.errors.isEmpty()) {
             throw ApiException.invalid(problems.errors);
         }
-        return new Translation(run.resources(), List.copyOf(problems.warnings));
+        return new Translation(run.resources(), List.copyOf(problems.warnings), run.secretFiles());
     }
 
     private static Map<String, String> dotEnv(Path projectDir, Problems problems) {
@@ -197,6 +208,24 @@ public final class ComposeTranslator {
                 return null;
             }
             return n;
+        }
+
+        /** The files of the project that file secrets name, used by a service or not. */
+        List<Path> secretFiles() {
+            if (projectDir == null) {
+                return List.of();
+            }
+            Path root = projectDir.toAbsolutePath().normalize();
+            List<Path> out = new ArrayList<>();
+            for (Object def : declaredSecrets.values()) {
+                if (def instanceof Map<?, ?> m && m.get("file") instanceof String file) {
+                    Path p = file.startsWith("/") ? Path.of(file).normalize() : root.resolve(file).normalize();
+                    if (p.startsWith(root) && !p.equals(root)) {
+                        out.add(p);
+                    }
+                }
+            }
+            return List.copyOf(out);
         }
 
         /** The App name of a service of this file. */

@@ -23,9 +23,15 @@ final class ComposeValues {
         return v instanceof List<?> l ? l.stream().map(ComposeValues::str).toList() : List.of(str(v));
     }
 
+    /** A whole number; a string of digits is one too (what {@code ${N:-3}} interpolates to), 1.5 is not. */
     static Integer integer(Object v) {
+        if (v instanceof Double || v instanceof Float || v instanceof java.math.BigDecimal) {
+            throw new IllegalArgumentException(v + " is not a whole number");
+        }
         try {
-            return v instanceof Number n ? Integer.valueOf(n.intValue()) : Integer.valueOf(str(v).strip());
+            return v instanceof Number n ? Integer.valueOf(Math.toIntExact(n.longValue())) : Integer.valueOf(str(v).strip());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(v + " is too large");
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("\"" + v + "\" is not a whole number");
         }

@@ -1,6 +1,7 @@
 package dev.mooring.source.compose;
 
 import dev.mooring.api.ApiException;
+import dev.mooring.store.DataDirectory;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -44,14 +45,41 @@ public final class ProjectArchive {
     /** Compose's own order of preference for the file at the project's root. */
     public static final List<String> COMPOSE_FILES = List.of("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml");
 
-    /** An unpacked project: where, which compose file, and whether this call created the directory. */
-    public record Project(Path dir, String digest, String composeFile, byte[] compose, boolean created) {
+    /**
+     * An unpacked project: where, which compose file, whether this call created the directory,
+     * and the files it brought back into an existing one (those an earlier import took out).
+     */
+    public record Project(Path dir, String digest, String composeFile, byte[] compose, boolean created, List<Path> restored) {
         /** Removes the directory if this call created it (a dry run, a refused import). */
         public void discardIfCreated() {
             if (created) {
                 deleteTree(dir);
             }
         }
+
+        /**
+         * Removes files the import has taken into Secrets (compose file secrets): their values are
+         * kept encrypted in the store, never as plain files in the data dir (issue 10). A later
+         * import of the same project brings them back for its translation ({@link #unpack}).
+         */
+        public void removeFiles(List<Path> files) {
+            Path root = dir.toAbsolutePath().normalize();
+            for (Path f : files) {
+                Path p = f.toAbsolutePath().normalize();
+                if (p.startsWith(root) && !p.equals(root)) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot remove " + root.relativize(p) + " from the project: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A project over a limit of size: 413, like a body over mooring.api.max-body-size. */
+    static ApiException tooLarge(String message) {
+        return new ApiException(413, "Content Too Large", message, null);
     }
 
     private ProjectArchive() {
@@ -61,13 +89,25 @@ public final class ProjectArchive {
         return body.length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b;
     }
 
+    /** {@link #unpack(byte[], Path, long, int, long)} without a namespace quota. */
     public static Project unpack(byte[] body, Path namespaceDir, long maxBytes, int maxEntries) {
+        return unpack(body, namespaceDir, maxBytes, maxEntries, Long.MAX_VALUE);
+    }
+
+    /**
+     * Unpacks the tar into the namespace's directory.
+     * @param maxBytes      the most bytes the project may unpack to (413 past it)
+     * @param namespaceQuota the most bytes the namespace's projects may take together, this one
+     *                      included unless it is there already (413 past it)
+     */
+    public static Project unpack(byte[] body, Path namespaceDir, long maxBytes, int maxEntries, long namespaceQuota) {
         Path incoming = namespaceDir.resolve(".incoming-" + UUID.randomUUID());
         try {
-            Files.createDirectories(incoming);
+            DataDirectory.createPrivateDirectories(incoming);
             try (InputStream raw = isGzip(body) ? new GZIPInputStream(new ByteArrayInputStream(body)) : new ByteArrayInputStream(body)) {
                 extract(new BufferedInputStream(raw), incoming, maxBytes, maxEntries);
             }
+            DataDirectory.restrictTree(incoming);
             String digest = treeDigest(incoming);
             Path finalDir = namespaceDir.resolve(digest.substring(0, 16));
             String composeFile = COMPOSE_FILES.stream().filter(f -> Files.isRegularFile(incoming.resolve(f), LinkOption.NOFOLLOW_LINKS))
@@ -75,10 +115,20 @@ public final class ProjectArchive {
                             + String.join(", ", COMPOSE_FILES) + ")"));
             byte[] compose = Files.readAllBytes(incoming.resolve(composeFile));
             boolean created;
+            List<Path> restored = List.of();
             if (Files.isDirectory(finalDir, LinkOption.NOFOLLOW_LINKS)) {
-                deleteTree(incoming); // the same project was imported before: its directory is the same
+                // the same project was imported before: its directory is the same, less the files
+                // that import took into Secrets; they come back for this one's translation
+                restored = restoreMissing(incoming, finalDir);
+                deleteTree(incoming);
                 created = false;
             } else {
+                long size = size(incoming);
+                long used = usage(namespaceDir);
+                if (used + size > namespaceQuota) {
+                    throw tooLarge("the namespace's compose projects would take " + (used + size) + " bytes; at most " + namespaceQuota
+                            + " are kept (mooring.compose.namespace-quota). Delete the Apps of projects no longer needed: their files go with them");
+                }
                 try {
                     Files.move(incoming, finalDir, StandardCopyOption.ATOMIC_MOVE);
                     created = true;
@@ -87,7 +137,7 @@ public final class ProjectArchive {
                     created = false;
                 }
             }
-            return new Project(finalDir, digest, composeFile, compose, created);
+            return new Project(finalDir, digest, composeFile, compose, created, restored);
         } catch (IOException e) {
             deleteTree(incoming);
             throw ApiException.badRequest("the body is not a readable tar archive: " + e.getMessage());
@@ -121,7 +171,7 @@ public final class ProjectArchive {
                 throw invalid(e.getName() + " is reached through a link that leaves the project directory");
             }
             if (e.isDirectory()) {
-                Files.createDirectories(target);
+                DataDirectory.createPrivateDirectories(target);
             } else if (e.isSymbolicLink()) {
                 String link = e.getLinkName();
                 if (link.startsWith("/") || List.of(link.split("/")).contains("..")) {
@@ -132,7 +182,7 @@ public final class ProjectArchive {
             } else if (e.isFile()) {
                 total += e.getSize();
                 if (total > maxBytes) {
-                    throw invalid("the project is larger than " + maxBytes / (1024 * 1024) + " MiB unpacked");
+                    throw tooLarge("the project is larger than " + maxBytes + " bytes unpacked (mooring.compose.max-project-size)");
                 }
                 if (Files.isSymbolicLink(target)) {
                     throw invalid(e.getName() + " would be written through a link");
@@ -161,7 +211,7 @@ public final class ProjectArchive {
         for (int r; (r = in.read(buf)) > 0; ) {
             n += r;
             if (n > limit) {
-                throw invalid("the project is larger than the limit unpacked");
+                throw tooLarge("the project is larger than the limit unpacked (mooring.compose.max-project-size)");
             }
             out.write(buf, 0, r);
         }
@@ -204,11 +254,71 @@ public final class ProjectArchive {
         }
         perms.add(PosixFilePermission.OWNER_READ);
         perms.add(PosixFilePermission.OWNER_WRITE);
+        // only the owner's bits: the data dir is Mooring's alone (issue 10)
+        perms.retainAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
         try {
             Files.setPosixFilePermissions(p, perms);
         } catch (UnsupportedOperationException | IOException ignored) {
             // a file system without POSIX permissions: the defaults stay
         }
+    }
+
+    /** Moves the regular files of {@code from} that {@code to} lacks into it. */
+    private static List<Path> restoreMissing(Path from, Path to) throws IOException {
+        List<Path> moved = new java.util.ArrayList<>();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(from)) {
+            files = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+        for (Path f : files) {
+            Path target = to.resolve(from.relativize(f).toString());
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.isDirectory(target.getParent(), LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isSymbolicLink(target.getParent())) {
+                Files.move(f, target);
+                moved.add(target);
+            }
+        }
+        return moved;
+    }
+
+    /** Bytes of the regular files under {@code dir} (0 when it does not exist). */
+    static long size(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0; // removed meanwhile
+                }
+            }).sum();
+        }
+    }
+
+    /** Bytes the namespace's unpacked projects take (imports under way not counted). */
+    public static long usage(Path namespaceDir) throws IOException {
+        long total = 0;
+        for (Path p : projects(namespaceDir)) {
+            total += size(p);
+        }
+        return total;
+    }
+
+    /** The namespace's unpacked project directories. */
+    public static List<Path> projects(Path namespaceDir) throws IOException {
+        if (!Files.isDirectory(namespaceDir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (Stream<Path> list = Files.list(namespaceDir)) {
+            return list.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    /** Removes a project directory (one no resource uses any more). */
+    public static void remove(Path projectDir) {
+        deleteTree(projectDir);
     }
 
     private static ApiException invalid(String message) {

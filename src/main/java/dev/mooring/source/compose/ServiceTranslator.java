@@ -422,7 +422,13 @@ final class ServiceTranslator {
             String k = at + "." + e.getKey();
             Object v = e.getValue();
             switch (e.getKey()) {
-                case "replicas" -> s.replicas = integer(v);
+                case "replicas" -> {
+                    try {
+                        s.replicas = integer(v);
+                    } catch (IllegalArgumentException ex) {
+                        problems.error(k, ex.getMessage());
+                    }
+                }
                 case "mode" -> {
                     if (!"replicated".equals(str(v))) {
                         problems.unsupported(k, "mode " + v + " (one container per Swarm node); use replicas");

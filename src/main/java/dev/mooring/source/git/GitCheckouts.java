@@ -94,7 +94,7 @@ final class GitCheckouts {
     }
 
     String fetch(String url, String ref, GitCredentials credentials, HostGuard guard) throws IOException, GitAPIException {
-        Files.createDirectories(root);
+        dev.mooring.store.DataDirectory.createPrivateDirectories(root); // checkouts hold Secrets' manifests: 0700 up to the data dir
         try (Repository repo = mirror(); Git git = new Git(repo)) {
             SshAccess ssh;
             try {
@@ -232,7 +232,7 @@ final class GitCheckouts {
                     reader.open(tree.getObjectId(0), Constants.OBJ_BLOB).copyTo(out);
                 }
                 if (mode == FileMode.EXECUTABLE_FILE) {
-                    file.toFile().setExecutable(true, false);
+                    file.toFile().setExecutable(true, true); // the owner's only, like every file of the data dir
                 }
             }
         } catch (IOException | RuntimeException e) {

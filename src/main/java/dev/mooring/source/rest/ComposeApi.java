@@ -29,7 +29,9 @@ import java.util.Map;
  * Imports a docker-compose project into a namespace: the file alone ({@code application/yaml}) or
  * the project directory as a tar ({@code application/x-tar}, gzipped or not), unpacked under
  * {@code ${mooring.data-dir}/projects/<ns>/<digest>/} so build contexts and relative bind mounts
- * resolve there. The resources go through the same write path as POST /apply.
+ * resolve there. The resources go through the same write path as POST /apply. A project counts
+ * against its namespace's quota and goes once no resource uses it ({@link ComposeProjects}); the
+ * files of its file secrets are read into Secrets and removed.
  */
 @Path("/api/v1alpha1")
 @Tag(name = "resources")
@@ -38,12 +40,15 @@ public class ComposeApi {
 
     @Inject
     ResourceWriter writer;
+    @Inject
+    ComposeProjects projects;
 
-    @ConfigProperty(name = "mooring.data-dir", defaultValue = "./data")
-    String dataDir;
     /** The most bytes a project may unpack to (a gzipped tar may be much smaller than that). */
-    @ConfigProperty(name = "mooring.compose.max-project-size", defaultValue = "256Mi")
+    @ConfigProperty(name = "mooring.compose.max-project-size", defaultValue = "64Mi")
     String maxProjectSize;
+    /** The most bytes one namespace's unpacked projects may take together. */
+    @ConfigProperty(name = "mooring.compose.namespace-quota", defaultValue = "512Mi")
+    String namespaceQuota;
     @ConfigProperty(name = "mooring.compose.max-project-entries", defaultValue = "10000")
     int maxEntries;
 
@@ -65,14 +70,28 @@ public class ComposeApi {
             throw ApiException.badRequest("the body is empty; send a compose file (application/yaml) or a project (application/x-tar)");
         }
         boolean yaml = ResourceParser.isYaml(contentType) && !ProjectArchive.isGzip(body);
-        ProjectArchive.Project project = yaml ? null : ProjectArchive.unpack(body,
-                java.nio.file.Path.of(dataDir, "projects", ns).toAbsolutePath(), dev.mooring.api.Quantities.bytes(maxProjectSize), maxEntries);
+        if (yaml) {
+            return importFile(ns, body, dryRun, format, null);
+        }
+        return projects.locked(ns, () -> {
+            projects.sweepLocked(ns); // projects no resource uses any more do not count against the quota
+            ProjectArchive.Project project = ProjectArchive.unpack(body, projects.namespaceDir(ns),
+                    dev.mooring.api.Quantities.bytes(maxProjectSize), maxEntries, dev.mooring.api.Quantities.bytes(namespaceQuota));
+            return importFile(ns, project.compose(), dryRun, format, project);
+        });
+    }
+
+    private Response importFile(String ns, byte[] compose, boolean dryRun, String format, ProjectArchive.Project project) {
+        ComposeTranslator.Translation t = null;
         try {
-            ComposeTranslator.Translation t = ComposeTranslator.translate(ns, yaml ? body : project.compose(), project == null ? null : project.dir());
+            t = ComposeTranslator.translate(ns, compose, project == null ? null : project.dir());
             ResourceWriter.validate(t.resources());
             List<Map<String, Object>> results = writer.apply(t.resources(), dryRun, "import");
             if (dryRun && project != null) {
                 project.discardIfCreated(); // nothing of a dry run stays; a real import unpacks to the same place
+            }
+            if (!dryRun && project != null) {
+                projects.sweepLocked(ns); // the projects this import replaced
             }
             return format.equals("yaml") ? Response.ok(yaml(t, results, dryRun), ResourcesApi.YAML).build()
                     : Response.ok(json(t, results, dryRun, project), MediaType.APPLICATION_JSON).build();
@@ -81,6 +100,14 @@ public class ComposeApi {
                 project.discardIfCreated();
             }
             throw e;
+        } finally {
+            if (project != null) {
+                // the values are in (encrypted) Secrets now, or nowhere: no plain copy stays in the data dir
+                if (t != null) {
+                    project.removeFiles(t.secretFiles());
+                }
+                project.removeFiles(project.restored()); // what an earlier import took out goes again, even if this one failed
+            }
         }
     }
 

@@ -32,9 +32,9 @@ import java.util.Set;
  */
 public final class ResourceParser {
     /** The longest string value accepted anywhere in a resource (64 KiB of characters). */
-    public static final int MAX_STRING = 64 * 1024;
+    public static final int MAX_STRING = dev.mooring.api.Limits.MAX_STRING;
     /** The most entries of one list or map (env, ports, labels, ...). */
-    public static final int MAX_ENTRIES = 1000;
+    public static final int MAX_ENTRIES = dev.mooring.api.Limits.MAX_ENTRIES;
     /** The most resources in one request. */
     public static final int MAX_DOCUMENTS = 1000;
 
@@ -221,8 +221,10 @@ public final class ResourceParser {
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid(List.of(new FieldError(path(e), "unknown field")));
         } catch (InvalidFormatException e) {
-            throw ApiException.invalid(List.of(new FieldError(path(e), (kind == Kind.Secret ? "" : "\"" + e.getValue() + "\" ")
-                    + "is not a valid " + e.getTargetType().getSimpleName().toLowerCase())));
+            String expected = typeName(e.getTargetType());
+            throw ApiException.invalid(List.of(new FieldError(path(e), (kind == Kind.Secret ? "" : quoted(e.getValue()) + " ")
+                    + (expected.equals("an object") ? "is not a valid " + e.getTargetType().getSimpleName().toLowerCase()
+                    : "is not " + expected + (expected.equals("an integer") ? " (a whole number, unquoted)" : "")))));
         } catch (MismatchedInputException e) {
             String expected = e.getTargetType() == null ? "another type" : typeName(e.getTargetType());
             throw ApiException.invalid(List.of(new FieldError(path(e), "has the wrong type; expected " + expected)));
@@ -235,9 +237,16 @@ public final class ResourceParser {
         }
     }
 
+    private static String quoted(Object value) {
+        return value instanceof String ? "\"" + value + "\"" : String.valueOf(value);
+    }
+
     private static String typeName(Class<?> t) {
         if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
             return "an integer";
+        }
+        if (t == Double.class || t == double.class) {
+            return "a number";
         }
         if (t == Boolean.class || t == boolean.class) {
             return "true or false";

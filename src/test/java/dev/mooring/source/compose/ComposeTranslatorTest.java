@@ -335,4 +335,56 @@ class ComposeTranslatorTest {
         assertThat(app(t, "a").restartPolicy).isEqualTo("always");
         assertThat(app(t, "b").image).isEqualTo("busybox:2");
     }
+
+    // ---- the REST parser's limits (issue 10) ----------------------------------------------
+
+    /** Six levels of ten aliases: a million values from a 700-byte file; the REST parser's limits apply. */
+    @Test
+    void anAliasBombIsRefusedFast() {
+        StringBuilder bomb = new StringBuilder("x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        String previous = "a";
+        for (int level = 0; level < 6; level++) {
+            String name = "l" + level;
+            bomb.append("x-").append(name).append(": &").append(name).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(10, "*" + previous))).append("]\n");
+            previous = name;
+        }
+        bomb.append("services: {web: {image: busybox:1}}\n");
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> translate(bomb.toString(), null)).isInstanceOf(ApiException.class)
+                .satisfies(e -> {
+                    assertThat(((ApiException) e).status).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("expands to more than");
+                });
+        System.out.println("compose alias bomb refused in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    }
+
+    @Test
+    void deepNestingIsRefused() {
+        String deep = "services: {web: {image: busybox:1, labels: {a: " + "[".repeat(150) + "]".repeat(150) + "}}}\n";
+        assertThatThrownBy(() -> translate(deep, null)).isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).status).isEqualTo(400));
+    }
+
+    @Test
+    void oversizedValuesAreNamedAsInTheRestApi() {
+        String longCommand = "services:\n  web:\n    image: busybox:1\n    command: \"echo " + "x".repeat(70_000) + "\"\n";
+        assertThat(errorFields(() -> translate(longCommand, null))).containsExactly("services.web.command");
+        StringBuilder env = new StringBuilder("services:\n  web:\n    image: busybox:1\n    environment:\n");
+        for (int i = 0; i <= 1000; i++) {
+            env.append("      V").append(i).append(": x\n");
+        }
+        assertThat(errorFields(() -> translate(env.toString(), null))).containsExactly("services.web.environment");
+    }
+
+    @Test
+    void replicasMustBeAWholeNumberWithinTheMaximum() {
+        assertThat(errorFields(() -> translate("services: {web: {image: busybox:1, deploy: {replicas: 1.5}}}", null)))
+                .containsExactly("services.web.deploy.replicas");
+        // a string of digits is what interpolation gives (${N:-3}): still accepted, as in Compose
+        assertThat(app(translate("services: {web: {image: busybox:1, deploy: {replicas: \"3\"}}}", null), "web").replicas).isEqualTo(3);
+        App big = (App) translate("services: {web: {image: busybox:1, deploy: {replicas: 100000}}}", null).resources().stream()
+                .filter(r -> r instanceof App).findFirst().orElseThrow();
+        assertThat(Validation.validate(big)).extracting(ApiException.FieldError::field).containsExactly("spec.replicas");
+    }
 }

@@ -134,4 +134,48 @@ class HostileInputTest {
         assertStillAnswering();
         assertThat(List.of(RestAssured.get(Api.BASE + "/apps").statusCode())).containsExactly(200);
     }
+
+    private void assertReplicasRefused(Response r, String because) {
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(422);
+        assertThat(r.contentType()).startsWith("application/problem+json");
+        assertThat(r.jsonPath().getList("errors.field", String.class)).containsExactly("spec.replicas");
+        assertThat(r.asString()).contains(because);
+    }
+
+    private String appYaml(String replicas) {
+        return "apiVersion: mooring.dev/v1alpha1\nkind: App\nmetadata: {name: web, namespace: " + ns + "}\n"
+                + "spec: {image: busybox:1, replicas: " + replicas + "}\n";
+    }
+
+    private Response applyJson(String replicas) {
+        return RestAssured.given().contentType("application/json")
+                .body("{\"apiVersion\":\"mooring.dev/v1alpha1\",\"kind\":\"App\",\"metadata\":{\"name\":\"web\",\"namespace\":\"" + ns
+                        + "\"},\"spec\":{\"image\":\"busybox:1\",\"replicas\":" + replicas + "}}")
+                .post(Api.BASE + "/apply");
+    }
+
+    /** {@code replicas: 1.5} used to run one replica and {@code "3"} three: a number field takes a whole number only. */
+    @Test
+    void replicasMustBeAnIntegerInJsonAndYaml() {
+        assertReplicasRefused(Api.apply(appYaml("1.5")), "an integer");
+        assertReplicasRefused(Api.apply(appYaml("\"3\"")), "an integer");
+        assertReplicasRefused(applyJson("1.5"), "an integer");
+        assertReplicasRefused(applyJson("\"3\""), "an integer");
+        assertReplicasRefused(applyJson("3.0"), "an integer");
+        assertStillAnswering(); // nothing was stored
+        // a string field still takes a YAML number, as before (env values, labels)
+        Response ok = Api.apply(Api.app(ns, "plain", 0, "env: [{name: PORT, value: 8080}]\nlabels: {tier: 1}"));
+        assertThat(ok.statusCode()).as(ok.asString()).isEqualTo(200);
+        assertThat(Api.get(ns, "apps", "plain").jsonPath().getString("spec.env[0].value")).isEqualTo("8080");
+        Api.delete(ns, "apps", "plain");
+    }
+
+    @Test
+    void replicasAboveTheMaximumAreRefused() {
+        assertReplicasRefused(Api.apply(appYaml("101")), "at most 100");
+        assertReplicasRefused(applyJson("100000"), "mooring.limits.max-replicas");
+        Response dryRun = Api.givenYaml().body(appYaml("100000")).post(Api.BASE + "/apply?dryRun=true");
+        assertReplicasRefused(dryRun, "at most 100");
+        assertStillAnswering();
+    }
 }
