@@ -123,7 +123,9 @@ class LogStreamsTest {
             Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 after[0] = Snapshot.now();
                 assertThat(after[0].threads).as("JVM threads").isLessThanOrEqualTo(before.threads + 5);
-                assertThat(after[0].fds).as("open file descriptors").isLessThanOrEqualTo(before.fds + 5);
+                // other tests' work in this JVM (Git syncs, engine calls) moves the count a little; one
+                // descriptor kept per stream would be 300
+                assertThat(after[0].fds).as("open file descriptors").isLessThanOrEqualTo(before.fds + 25);
                 assertThat(after[0].engineStreams).as("engine log streams").isLessThanOrEqualTo(before.engineStreams);
                 // dockerd is shared with other test runs: a tolerance for their work of half what one wave held there
                 assertThat(after[0].dockerdFds).as("dockerd file descriptors").isLessThanOrEqualTo(before.dockerdFds + dockerdTolerance);
