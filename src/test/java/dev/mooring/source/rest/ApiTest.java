@@ -62,7 +62,7 @@ class ApiTest {
         store.create(owned, source);
         String owner = "owned by GitRepository " + ns + "/" + repo;
 
-        Api.givenYaml().body(network("owned").replace("bridge", "macvlan"))
+        Api.givenYaml().body(network("owned").replace("{driver: bridge}", "{driver: bridge, internal: true}"))
                 .put(Api.BASE + "/namespaces/" + ns + "/networks/owned")
                 .then().statusCode(409).contentType("application/problem+json").body("detail", containsString(owner));
         Api.givenYaml().body(network("owned")).post(Api.BASE + "/apply")
