@@ -4,6 +4,7 @@
 #   - the local test image mooring-test/busybox:1 (docker import of busybox-static; no registry pull)
 #   - Debian's PostgreSQL, started, with role/database "mooring" for the PostgreSQL test runs
 #   - docker-registry and docker-compose (used by later tests and the benchmark)
+#   - iproute2 and iptables for the test hosts of the fault tests (scripts/test-host.sh)
 #   - openssh-server and git: the GitOps ssh test starts its own sshd (never the system one on
 #     port 22; the test never reads or changes /etc/ssh) serving git-upload-pack
 set -euo pipefail
@@ -13,6 +14,9 @@ command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /usr/lib/postgresql ] || need+=
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v git-upload-pack >/dev/null 2>&1 || need+=(git)
+# test hosts (scripts/test-host.sh): ip netns and veth pairs; nsenter is util-linux's, always there
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v iptables >/dev/null 2>&1 || need+=(iptables)
 updated=
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
