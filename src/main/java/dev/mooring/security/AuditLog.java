@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.LongAdder;
 public class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
     static final int QUEUE = 10_000;
+    static final int BATCH = 500;
+    static final long RETRY_FIRST_NANOS = 1_000_000_000L;
+    static final long RETRY_MAX_NANOS = 30_000_000_000L;
     /** The user of the lines for what the custom resource mirror wrote. */
     public static final String CRD_USER = "system:crd";
     /** The user of the lines for what a Git sync wrote. */
@@ -148,26 +151,64 @@ public class AuditLog {
                 outcome(status), status, detail));
     }
 
+    /**
+     * The writer thread. Lines whose write failed (the database is away) are held, in order, up to
+     * {@link #QUEUE} of them, and written again with a backoff of 1 s doubling to 30 s once the
+     * store answers, so an outage loses no audit line unless it holds more than that (issue 10).
+     */
     private void write() {
-        while (running || !queue.isEmpty()) {
+        List<AuditStore.Entry> held = new ArrayList<>();
+        boolean failing = false;
+        long retryAt = 0;
+        long backoff = RETRY_FIRST_NANOS;
+        while (running || !queue.isEmpty() || (!held.isEmpty() && !failing)) {
             try {
-                writeCounts(false);
-                AuditStore.Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
+                if (!failing) {
+                    writeCounts(false);
+                }
+                if (held.size() < QUEUE) {
+                    AuditStore.Entry first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first != null) {
+                        held.add(first);
+                        queue.drainTo(held, QUEUE - held.size());
+                    }
+                } else {
+                    Thread.sleep(200); // the database is away and the held lines are at their bound: new ones wait in the queue
+                }
+                if (held.isEmpty() || (failing && System.nanoTime() < retryAt)) {
                     continue;
                 }
-                List<AuditStore.Entry> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, 499);
-                store.append(batch);
+                while (!held.isEmpty()) {
+                    List<AuditStore.Entry> batch = held.subList(0, Math.min(BATCH, held.size()));
+                    store.append(new ArrayList<>(batch));
+                    batch.clear();
+                }
+                if (failing) {
+                    LOG.info("audit: the store answers again; the lines held meanwhile are written");
+                    failing = false;
+                    backoff = RETRY_FIRST_NANOS;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                LOG.error("could not write audit lines", e);
+                if (!failing) {
+                    LOG.warnf("could not write audit lines (%s): %d held, written when the store answers again", rootMessage(e), held.size());
+                }
+                failing = true;
+                retryAt = System.nanoTime() + backoff;
+                backoff = Math.min(backoff * 2, RETRY_MAX_NANOS);
             }
         }
         writeCounts(true);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     /** Adds the counts of requests without a valid token to their lines, at most once a second unless {@code now}. */
@@ -187,7 +228,10 @@ public class AuditLog {
                 store.addCounted(new AuditStore.Entry(m.start(), Caller.ANONYMOUS.name(), null, m.verb(), m.kind(), m.namespace(), m.name(),
                         null, null, m.address(), outcome(m.status()), m.status(), m.detail()), n);
             } catch (RuntimeException e) {
-                LOG.errorf(e, "could not count %d requests without a valid token from %s", n, m.address());
+                // the store is away: the count goes back, to be written with the next ones
+                unauthenticated.computeIfAbsent(m, k -> new LongAdder()).add(n);
+                LOG.debugf("could not count %d requests without a valid token from %s yet: %s", n, m.address(), rootMessage(e));
+                return;
             }
         }
     }
