@@ -1,5 +1,7 @@
 package dev.mooring.control;
 
+import dev.mooring.api.Kind;
+import dev.mooring.api.ResourceKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -53,7 +55,7 @@ public class Controller {
     @ConfigProperty(name = "mooring.controller.enabled", defaultValue = "true")
     boolean enabled;
 
-    private final Map<String, Reconciler> reconcilers = new HashMap<>();
+    private final Map<Kind, Reconciler> reconcilers = new java.util.EnumMap<>(Kind.class);
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile WorkQueue<ResourceKey> queue;
@@ -191,7 +193,7 @@ public class Controller {
             LOG.infof("reconcile %s: %s (not retried until it changes)", key, e.getMessage());
         } catch (Exception e) {
             outcome = "error";
-            Counter.builder("mooring.reconcile.errors").tag("kind", key.kind()).register(meters).increment();
+            Counter.builder("mooring.reconcile.errors").tag("kind", key.kind().name()).register(meters).increment();
             int n = q.numRequeues(key);
             if (n < 3) {
                 LOG.infof("reconcile %s failed (try %d), retrying: %s", key, n + 1, e.toString());
@@ -202,7 +204,7 @@ public class Controller {
         } finally {
             Timer.builder("mooring.reconcile")
                     .description("Reconcile passes and their duration")
-                    .tag("kind", key.kind()).tag("result", outcome)
+                    .tag("kind", key.kind().name()).tag("result", outcome)
                     .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
         }
     }

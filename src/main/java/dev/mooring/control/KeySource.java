@@ -1,5 +1,6 @@
 package dev.mooring.control;
 
+import dev.mooring.api.ResourceKey;
 import java.util.Collection;
 
 /**

@@ -3,8 +3,7 @@ package dev.mooring.docker;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import dev.mooring.api.Labels;
-import dev.mooring.control.Controller;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -34,7 +33,7 @@ public class EngineEventWatcher {
     @Inject
     DockerEngines engines;
     @Inject
-    Controller controller;
+    jakarta.enterprise.event.Event<OwnedObjectChanged> ownedChanged;
     @Inject
     ImageResolver images;
     @Inject
@@ -169,7 +168,7 @@ public class EngineEventWatcher {
             if (attrs == null || attrs.get(Labels.KIND) == null) {
                 return;
             }
-            controller.enqueue(new ResourceKey(attrs.get(Labels.KIND), attrs.get(Labels.NAMESPACE), attrs.get(Labels.NAME)));
+            ResourceKey.parse(attrs.get(Labels.KIND), attrs.get(Labels.NAMESPACE), attrs.get(Labels.NAME)).ifPresent(k -> ownedChanged.fire(new OwnedObjectChanged(engine.name(), k)));
         }
 
         private void reconnect() {
@@ -191,9 +190,7 @@ public class EngineEventWatcher {
         private void resyncEngine() {
             try {
                 for (Map<String, String> owner : engine.ownerLabels()) {
-                    if (owner.get(Labels.KIND) != null) {
-                        controller.enqueue(new ResourceKey(owner.get(Labels.KIND), owner.get(Labels.NAMESPACE), owner.get(Labels.NAME)));
-                    }
+                    ResourceKey.parse(owner.get(Labels.KIND), owner.get(Labels.NAMESPACE), owner.get(Labels.NAME)).ifPresent(k -> ownedChanged.fire(new OwnedObjectChanged(engine.name(), k)));
                 }
             } catch (RuntimeException e) {
                 LOG.debugf("engine %s: resync after reconnect failed: %s", engine.name(), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.mooring.reconcile;
 
+import dev.mooring.api.Kind;
 import dev.mooring.api.App;
 import dev.mooring.api.AppSpec;
 import dev.mooring.api.AppStatus;
@@ -10,7 +11,7 @@ import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.Volume;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.control.Result;
 import dev.mooring.control.TerminalException;
 import dev.mooring.docker.DockerEngine;
@@ -83,14 +84,14 @@ public class AppReconciler implements Reconciler {
     dev.mooring.security.Admission admission;
 
     @Override
-    public String kind() {
-        return "App";
+    public Kind kind() {
+        return Kind.App;
     }
 
     /** A tag may have moved: every App looks again (the resolver's cache was cleared). */
     void onImages(@Observes ImagesChanged changed) {
         LOG.debugf("images changed on engine %s: every App looks again", changed.engine());
-        store.list(App.class, null).forEach(a -> controller.enqueue(new ResourceKey("App", a.namespace(), a.name())));
+        store.list(App.class, null).forEach(a -> controller.enqueue(new ResourceKey(Kind.App, a.namespace(), a.name())));
     }
 
     @Override

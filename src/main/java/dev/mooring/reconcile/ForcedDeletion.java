@@ -6,7 +6,7 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Network;
 import dev.mooring.api.Volume;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.store.BuildLogStore;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.RevisionStore;
@@ -62,7 +62,7 @@ public class ForcedDeletion {
             revisions.deleteAll(uid);
             buildLogs.delete(namespace, name);
         }
-        store.removeFinalizer(new ResourceKey(kind.name(), namespace, name), uid, MooringResource.FINALIZER);
+        store.removeFinalizer(new ResourceKey(kind, namespace, name), uid, MooringResource.FINALIZER);
         return outcome;
     }
 

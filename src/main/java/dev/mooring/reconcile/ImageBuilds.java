@@ -3,7 +3,7 @@ package dev.mooring.reconcile;
 import dev.mooring.api.App;
 import dev.mooring.api.AppSpec;
 import dev.mooring.api.AppStatus;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.EngineException;
 import dev.mooring.store.BuildLogStore;

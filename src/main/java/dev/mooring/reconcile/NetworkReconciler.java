@@ -1,5 +1,6 @@
 package dev.mooring.reconcile;
 
+import dev.mooring.api.Kind;
 import dev.mooring.api.App;
 import dev.mooring.api.Condition;
 import dev.mooring.api.MooringResource;
@@ -7,7 +8,7 @@ import dev.mooring.api.Network;
 import dev.mooring.api.NetworkStatus;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.control.Result;
 import dev.mooring.control.TerminalException;
 import dev.mooring.docker.DockerEngine;
@@ -38,8 +39,8 @@ public class NetworkReconciler implements Reconciler {
     Controller controller;
 
     @Override
-    public String kind() {
-        return "Network";
+    public Kind kind() {
+        return Kind.Network;
     }
 
     @Override
@@ -111,7 +112,7 @@ public class NetworkReconciler implements Reconciler {
     }
 
     private void wakeApps(String namespace) {
-        store.list(App.class, namespace).forEach(a -> controller.enqueue(new ResourceKey("App", namespace, a.name())));
+        store.list(App.class, namespace).forEach(a -> controller.enqueue(new ResourceKey(Kind.App, namespace, a.name())));
     }
 
     private void fail(ResourceKey key, Network net, String reason, String message) {

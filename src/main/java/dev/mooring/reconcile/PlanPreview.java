@@ -9,7 +9,7 @@ import dev.mooring.api.MooringResource;
 import dev.mooring.api.Network;
 import dev.mooring.api.Secret;
 import dev.mooring.api.Volume;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.DockerEngines;
 import dev.mooring.docker.EngineException;
@@ -54,7 +54,7 @@ public class PlanPreview {
 
     /** The plan of a stored resource; 404 when there is none. */
     public ResourcePlan preview(ResourceKey key) {
-        Kind kind = Kind.byName(key.kind()).orElseThrow(() -> ApiException.notFound(key.kind(), key.namespace(), key.name()));
+        Kind kind = key.kind();
         MooringResource<?, ?> r = store.find(kind, key.namespace(), key.name())
                 .orElseThrow(() -> ApiException.notFound(kind.name(), key.namespace(), key.name()));
         return preview(List.of(r)).get(0);
@@ -132,7 +132,7 @@ public class PlanPreview {
         String image = spec.image;
         if (spec.build != null) {
             try {
-                image = builds.expectedImage(new ResourceKey("App", ns, name), app);
+                image = builds.expectedImage(new ResourceKey(Kind.App, ns, name), app);
             } catch (RuntimeException e) {
                 notes.add("the build context cannot be read (" + e.getMessage() + "): the build would fail and the running containers stay");
                 return ResourcePlan.of("App", ns, name, List.of(), null, notes);

@@ -1,5 +1,6 @@
 package dev.mooring.reconcile;
 
+import dev.mooring.api.Kind;
 import dev.mooring.api.App;
 import dev.mooring.api.Condition;
 import dev.mooring.api.MooringResource;
@@ -7,7 +8,7 @@ import dev.mooring.api.Secret;
 import dev.mooring.api.SecretStatus;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.control.Result;
 import dev.mooring.store.ResourceStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,8 +36,8 @@ public class SecretReconciler implements Reconciler {
     Controller controller;
 
     @Override
-    public String kind() {
-        return "Secret";
+    public Kind kind() {
+        return Kind.Secret;
     }
 
     @Override
@@ -76,6 +77,6 @@ public class SecretReconciler implements Reconciler {
     }
 
     private void enqueue(App app) {
-        controller.enqueue(new ResourceKey("App", app.namespace(), app.name()));
+        controller.enqueue(new ResourceKey(Kind.App, app.namespace(), app.name()));
     }
 }

@@ -2,7 +2,7 @@ package dev.mooring.reconcile;
 
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceStatus;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.store.EventStore;
 import dev.mooring.store.ResourceStore;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package dev.mooring.reconcile;
 
+import dev.mooring.api.Kind;
 import dev.mooring.api.App;
 import dev.mooring.api.Condition;
 import dev.mooring.api.MooringResource;
@@ -7,7 +8,7 @@ import dev.mooring.api.Volume;
 import dev.mooring.api.VolumeStatus;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.control.Result;
 import dev.mooring.control.TerminalException;
 import dev.mooring.docker.DockerEngine;
@@ -35,8 +36,8 @@ public class VolumeReconciler implements Reconciler {
     Controller controller;
 
     @Override
-    public String kind() {
-        return "Volume";
+    public Kind kind() {
+        return Kind.Volume;
     }
 
     @Override
@@ -101,7 +102,7 @@ public class VolumeReconciler implements Reconciler {
         s.setCondition(Condition.DEGRADED, drift != null, drift != null ? "SpecNotApplicable" : "AsExpected", drift == null ? "" : drift, t);
         status.status(key, vol, s);
         if (!plan.isEmpty() || !wasReady) {
-            store.list(App.class, key.namespace()).forEach(a -> controller.enqueue(new ResourceKey("App", key.namespace(), a.name())));
+            store.list(App.class, key.namespace()).forEach(a -> controller.enqueue(new ResourceKey(Kind.App, key.namespace(), a.name())));
         }
         return Result.done();
     }

@@ -6,7 +6,7 @@ import dev.mooring.api.App;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Network;
 import dev.mooring.api.Volume;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.docker.DockerEngines;
 import dev.mooring.security.AdmissionPolicy.Level;
 import dev.mooring.store.EventStore;
@@ -225,7 +225,7 @@ public class Admission {
                 if (s.getKind().equals(f.resource().getKind()) && s.namespace().equals(f.resource().namespace())
                         && s.name().equals(f.resource().name()) && s.getMetadata().getUid() != null) {
                     for (FieldError e : f.violations()) {
-                        events.record(new ResourceKey(s.getKind(), s.namespace(), s.name()), s.getMetadata().getUid(), "Warning", REASON,
+                        events.record(ResourceKey.of(s), s.getMetadata().getUid(), "Warning", REASON,
                                 e.field() + ": " + e.message() + " (namespace " + s.namespace() + " audits " + f.level()
                                         + " without enforcing it, so the " + s.getKind() + " was admitted)");
                     }

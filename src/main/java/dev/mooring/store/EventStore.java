@@ -1,6 +1,6 @@
 package dev.mooring.store;
 
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -40,7 +40,7 @@ public class EventStore {
             return;
         }
         EventRecord e = new EventRecord();
-        e.kind = key.kind();
+        e.kind = key.kind().name();
         e.namespace = key.namespace();
         e.name = key.name();
         e.objectUid = uid;

@@ -1,6 +1,6 @@
 package dev.mooring.store;
 
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 
 /** Fired for every write; observed after commit by the control loop, which enqueues the key. */
 public record ResourceChanged(ResourceKey key) {

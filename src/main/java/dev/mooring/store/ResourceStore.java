@@ -6,7 +6,7 @@ import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.ResourceStatus;
 import dev.mooring.api.Secret;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -90,7 +90,7 @@ public class ResourceStore {
     @Transactional
     public List<ResourceKey> keys() {
         return em.createQuery("select kind, namespace, name from ResourceRecord", Object[].class).getResultList().stream()
-                .map(a -> new ResourceKey((String) a[0], (String) a[1], (String) a[2])).toList();
+                .map(a -> new ResourceKey(Kind.valueOf((String) a[0]), (String) a[1], (String) a[2])).toList();
     }
 
     // ---- writes ------------------------------------------------------------------------
@@ -124,7 +124,7 @@ public class ResourceStore {
     public List<ResourceKey> keysOwnedBy(String source) {
         return em.createQuery("select kind, namespace, name from ResourceRecord where source = ?1 order by kind, namespace, name", Object[].class)
                 .setParameter(1, source).getResultList().stream()
-                .map(a -> new ResourceKey((String) a[0], (String) a[1], (String) a[2])).toList();
+                .map(a -> new ResourceKey(Kind.valueOf((String) a[0]), (String) a[1], (String) a[2])).toList();
     }
 
     /** The source name of a GitRepository. */
@@ -245,7 +245,7 @@ public class ResourceStore {
     /** Writes status if it differs from the stored one; a resource replaced meanwhile (other uid) is left alone. */
     @Transactional
     public boolean updateStatus(ResourceKey key, String uid, ResourceStatus status) {
-        Optional<ResourceRecord> row = record(key.kind(), key.namespace(), key.name());
+        Optional<ResourceRecord> row = record(key.kind().name(), key.namespace(), key.name());
         if (row.isEmpty() || !row.get().uid.equals(uid)) {
             return false;
         }
@@ -260,7 +260,7 @@ public class ResourceStore {
     /** Drops a finalizer; a deleting resource whose last finalizer goes is removed from the store. */
     @Transactional
     public void removeFinalizer(ResourceKey key, String uid, String finalizer) {
-        Optional<ResourceRecord> found = record(key.kind(), key.namespace(), key.name());
+        Optional<ResourceRecord> found = record(key.kind().name(), key.namespace(), key.name());
         if (found.isEmpty() || !found.get().uid.equals(uid)) {
             return;
         }
@@ -275,7 +275,7 @@ public class ResourceStore {
         } else {
             row.meta = ResourceCodec.toJson(meta);
         }
-        notifyChange(key.kind(), key.namespace(), key.name());
+        notifyChange(key.kind().name(), key.namespace(), key.name());
     }
 
     // ---- internals ---------------------------------------------------------------------
@@ -353,7 +353,7 @@ public class ResourceStore {
     }
 
     private void notifyChange(String kind, String namespace, String name) {
-        changes.fire(new ResourceChanged(new ResourceKey(kind, namespace, name)));
+        changes.fire(new ResourceChanged(new ResourceKey(Kind.valueOf(kind), namespace, name)));
     }
 
     /** Turns a row into its resource object: metadata from columns, spec and status from JSON. */
@@ -436,10 +436,10 @@ public class ResourceStore {
     public List<Written> applyAndPrune(List<MooringResource<?, ?>> resources, List<ResourceKey> prune, boolean dryRun, String source) {
         List<Written> out = new ArrayList<>(apply(resources, dryRun, source));
         for (ResourceKey key : prune) {
-            Kind kind = Kind.byName(key.kind()).orElseThrow();
+            Kind kind = key.kind();
             if (dryRun) {
-                ResourceRecord row = record(key.kind(), key.namespace(), key.name())
-                        .orElseThrow(() -> ApiException.notFound(key.kind(), key.namespace(), key.name()));
+                ResourceRecord row = record(key.kind().name(), key.namespace(), key.name())
+                        .orElseThrow(() -> ApiException.notFound(key.kind().name(), key.namespace(), key.name()));
                 requireOwner(row, source);
                 out.add(new Written(decode(row), Outcome.deleted, Long.toString(row.resourceVersion)));
             } else {

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.Secret;
 import dev.mooring.api.SecretStatus;
-import dev.mooring.control.ResourceKey;
-import dev.mooring.security.SecretCipher;
-import dev.mooring.security.SecretKeyring;
+import dev.mooring.api.Kind;
+import dev.mooring.api.ResourceKey;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -123,7 +122,7 @@ public class SecretStore {
         List<StoredValue> out = new ArrayList<>();
         for (SecretValueRecord v : em.createQuery("from SecretValueRecord order by resourceId, dataKey", SecretValueRecord.class).getResultList()) {
             ResourceRecord r = rows.get(v.resourceId);
-            out.add(new StoredValue(new ResourceKey(r.kind, r.namespace, r.name), r.uid, v.dataKey, sealed(v)));
+            out.add(new StoredValue(new ResourceKey(Kind.valueOf(r.kind), r.namespace, r.name), r.uid, v.dataKey, sealed(v)));
         }
         return out;
     }
@@ -167,7 +166,7 @@ public class SecretStore {
             byKey.merge(v.keyId, 1, Integer::sum);
             seal(v, cipher, r.uid, plain);
             java.util.Arrays.fill(plain, (byte) 0);
-            rotated.put(v.resourceId, new ResourceKey(r.kind, r.namespace, r.name));
+            rotated.put(v.resourceId, new ResourceKey(Kind.valueOf(r.kind), r.namespace, r.name));
         }
         em.flush();
         return new Rotation(cipher.currentKeyId(), rotated.size(), values.size(), byKey, List.copyOf(rotated.values()));

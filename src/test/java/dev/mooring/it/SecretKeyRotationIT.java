@@ -1,8 +1,9 @@
 package dev.mooring.it;
 
+import dev.mooring.store.SecretCipher;
+import dev.mooring.store.SecretKeyring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mooring.security.SecretCipher;
 import dev.mooring.testing.DockerCli;
 import dev.mooring.testing.Secrets;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package dev.mooring.store;
 
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class EventStoreTest {
 
     @Test
     void theSameEventNineTimesIsOneEventWithACount() {
-        ResourceKey key = new ResourceKey("App", "events-" + UUID.randomUUID().toString().substring(0, 8), "web");
+        ResourceKey key = new ResourceKey(dev.mooring.api.Kind.App, "events-" + UUID.randomUUID().toString().substring(0, 8), "web");
         String uid = UUID.randomUUID().toString();
         for (int i = 0; i < 9; i++) {
             events.record(key, uid, "Warning", "PortConflict", "container.start: host port 127.0.0.1:8080 is already in use on engine local");

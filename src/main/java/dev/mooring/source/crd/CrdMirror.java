@@ -10,7 +10,7 @@ import dev.mooring.api.ResourceStatus;
 import dev.mooring.api.Validation;
 import dev.mooring.control.Leadership;
 import dev.mooring.control.RateLimiter;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.control.WorkQueue;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
@@ -170,7 +170,7 @@ public class CrdMirror {
 
     void onStoreChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) ResourceChanged change) {
         enqueue(change.key());
-        if ("App".equals(change.key().kind())) {
+        if (change.key().kind() == Kind.App) {
             cycleRefused.stream().filter(k -> k.namespace().equals(change.key().namespace()) && !k.equals(change.key())).forEach(this::enqueue);
         }
     }
@@ -178,7 +178,7 @@ public class CrdMirror {
     void onWritten(@Observes StatusWriter.Written w) {
         enqueue(w.key());
         if (w.type() != null && queue != null) {
-            Kind kind = Kind.byName(w.key().kind()).orElse(null);
+            Kind kind = w.key().kind();
             MooringResource<?, ?> cr = kind == null || !CustomResources.offered(kind.name()) ? null : cached(kind, w.key().namespace(), w.key().name());
             if (cr != null && isOwned(kind, cr)) {
                 try {
@@ -192,7 +192,7 @@ public class CrdMirror {
 
     private void enqueue(ResourceKey key) {
         WorkQueue<ResourceKey> q = queue;
-        if (q != null && CustomResources.offered(key.kind())) {
+        if (q != null && CustomResources.offered(key.kind().name())) {
             q.add(key);
         }
     }
@@ -232,7 +232,7 @@ public class CrdMirror {
 
     /** Brings the store's copy of one custom resource, and the custom resource's status, up to date. */
     void sync(ResourceKey key) {
-        Kind kind = Kind.byName(key.kind()).orElseThrow();
+        Kind kind = key.kind();
         MooringResource<?, ?> cr = cached(kind, key.namespace(), key.name());
         Optional<MooringResource<?, ?>> stored = store.find(kind, key.namespace(), key.name());
         Optional<String> owner = owner(kind, key.namespace(), key.name());
@@ -381,7 +381,7 @@ public class CrdMirror {
         }
 
         private void add(MooringResource<?, ?> r) {
-            q.add(new ResourceKey(r.getKind(), r.namespace(), r.name()));
+            q.add(ResourceKey.of(r));
         }
 
         @Override

@@ -7,7 +7,7 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Validation;
 import dev.mooring.source.compose.ComposeTranslator;
-import dev.mooring.source.rest.ResourceParser;
+import dev.mooring.api.ResourceParser;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.control.Controller;
 import dev.mooring.control.Reconciler;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.control.Result;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.store.ResourceStore;
@@ -49,8 +49,8 @@ public class GitRepositoryReconciler implements Reconciler {
     private final Set<ResourceKey> requested = ConcurrentHashMap.newKeySet();
 
     @Override
-    public String kind() {
-        return "GitRepository";
+    public Kind kind() {
+        return Kind.GitRepository;
     }
 
     /**

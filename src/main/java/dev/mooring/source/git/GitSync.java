@@ -16,7 +16,7 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Secret;
 import dev.mooring.api.Validation;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
 import dev.mooring.security.AuditLog;
@@ -183,7 +183,7 @@ public class GitSync {
         }
         List<MooringResource<?, ?>> resources = loaded.resources();
         Set<ResourceKey> inGit = new LinkedHashSet<>();
-        resources.forEach(r -> inGit.add(new ResourceKey(Kind.of(r).name(), ns, r.name())));
+        resources.forEach(r -> inGit.add(new ResourceKey(Kind.of(r), ns, r.name())));
         List<ResourceKey> owned = store.keysOwnedBy(source);
         List<ResourceKey> leftGit = owned.stream().filter(k -> !inGit.contains(k)).toList();
         List<ResourceKey> prune = spec.pruneEnabled() ? leftGit : List.of();
@@ -431,7 +431,7 @@ public class GitSync {
     private void checkCycles(String ns, List<MooringResource<?, ?>> resources, List<ResourceKey> prune, Map<String, String> fileOf) throws SyncFailure {
         Map<String, List<String>> edges = new LinkedHashMap<>();
         for (App stored : store.list(App.class, ns)) {
-            if (!prune.contains(new ResourceKey("App", ns, stored.name()))) {
+            if (!prune.contains(new ResourceKey(Kind.App, ns, stored.name()))) {
                 edges.put(stored.name(), deps(stored));
             }
         }

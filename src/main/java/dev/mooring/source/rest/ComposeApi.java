@@ -1,5 +1,6 @@
 package dev.mooring.source.rest;
 
+import dev.mooring.api.ResourceParser;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Validation;

@@ -2,7 +2,7 @@ package dev.mooring.source.rest;
 
 import dev.mooring.api.ApiException;
 import dev.mooring.api.Kind;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.PlanPreview;
 import dev.mooring.reconcile.ResourcePlan;
 import jakarta.inject.Inject;
@@ -33,6 +33,6 @@ public class PlanApi {
     public ResourcePlan plan(@PathParam("ns") String ns, @PathParam("plural") String plural, @PathParam("name") String name) {
         Kind kind = Kind.byPlural(plural).orElseThrow(() -> new ApiException(404, "Not Found",
                 "no resource type \"" + plural + "\"; use apps, networks, volumes or secrets", null));
-        return plans.preview(new ResourceKey(kind.name(), ns, name));
+        return plans.preview(new ResourceKey(kind, ns, name));
     }
 }

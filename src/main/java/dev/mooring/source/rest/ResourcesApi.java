@@ -1,10 +1,11 @@
 package dev.mooring.source.rest;
 
+import dev.mooring.api.ResourceParser;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.ForcedDeletion;
 import dev.mooring.security.Access;
 import dev.mooring.security.Admission;
@@ -165,7 +166,7 @@ public class ResourcesApi {
     @Operation(summary = "Events recorded about a resource, oldest first")
     public Map<String, Object> events(@PathParam("ns") String ns, @PathParam("plural") String plural, @PathParam("name") String name) {
         MooringResource<?, ?> r = get(ns, plural, name);
-        ResourceKey key = new ResourceKey(Kind.of(r).name(), ns, name);
+        ResourceKey key = new ResourceKey(Kind.of(r), ns, name);
         List<Map<String, Object>> items = events.events(key, r.getMetadata().getUid()).stream().map(e -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", e.type());

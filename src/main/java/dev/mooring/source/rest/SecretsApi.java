@@ -3,7 +3,7 @@ package dev.mooring.source.rest;
 import dev.mooring.api.ApiException;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.Secret;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.store.EventStore;
 import dev.mooring.store.ResourceStore;

@@ -1,5 +1,6 @@
 package dev.mooring.source.rest;
 
+import dev.mooring.api.ResourceParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;

@@ -1,5 +1,6 @@
 package dev.mooring.source.rest;
 
+import dev.mooring.api.ResourceParser;
 import dev.mooring.testing.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;

@@ -1,7 +1,7 @@
 package dev.mooring.source.rest;
 
-import dev.mooring.security.SecretCipher;
-import dev.mooring.security.SecretKeyring;
+import dev.mooring.store.SecretCipher;
+import dev.mooring.store.SecretKeyring;
 import dev.mooring.store.SecretStore;
 import dev.mooring.testing.Api;
 import dev.mooring.testing.DockerCli;

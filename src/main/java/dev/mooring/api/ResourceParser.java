@@ -1,4 +1,4 @@
-package dev.mooring.source.rest;
+package dev.mooring.api;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,12 +12,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import dev.mooring.api.ApiException;
 import dev.mooring.api.ApiException.FieldError;
-import dev.mooring.api.Kind;
-import dev.mooring.api.MooringResource;
-import dev.mooring.api.ResourceCodec;
-import dev.mooring.api.Validation;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -280,7 +275,7 @@ public final class ResourceParser {
     private static final Set<String> KEYWORDS = Set.of("null", "true", "false");
 
     /** {@code spec.ports[0].containerPort} from Jackson's reference path. */
-    static String path(JsonMappingException e) {
+    public static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getIndex() >= 0) {

@@ -1,4 +1,4 @@
-package dev.mooring.security;
+package dev.mooring.store;
 
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -103,7 +103,7 @@ public class SecretKeyring {
             return false;
         }
         try {
-            dev.mooring.store.DataDirectory.createPrivateDirectories(file.getParent());
+            DataDirectory.createPrivateDirectories(file.getParent());
             try {
                 if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                     Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

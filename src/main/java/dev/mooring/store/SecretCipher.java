@@ -1,4 +1,4 @@
-package dev.mooring.security;
+package dev.mooring.store;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;

@@ -1,4 +1,4 @@
-package dev.mooring.security;
+package dev.mooring.store;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

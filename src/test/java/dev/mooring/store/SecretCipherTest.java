@@ -1,7 +1,7 @@
-package dev.mooring.security;
+package dev.mooring.store;
 
-import dev.mooring.security.SecretCipher.DecryptionException;
-import dev.mooring.security.SecretCipher.Sealed;
+import dev.mooring.store.SecretCipher.DecryptionException;
+import dev.mooring.store.SecretCipher.Sealed;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

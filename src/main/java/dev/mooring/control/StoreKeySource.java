@@ -1,7 +1,7 @@
-package dev.mooring.store;
+package dev.mooring.control;
 
-import dev.mooring.control.KeySource;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.store.ResourceStore;
+import dev.mooring.api.ResourceKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

@@ -1,8 +1,10 @@
-package dev.mooring.docker;
+package dev.mooring.reconcile;
 
 import dev.mooring.api.Labels;
 import dev.mooring.control.KeySource;
-import dev.mooring.control.ResourceKey;
+import dev.mooring.docker.DockerEngine;
+import dev.mooring.docker.DockerEngines;
+import dev.mooring.api.ResourceKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -26,9 +28,7 @@ public class EngineKeySource implements KeySource {
         for (DockerEngine engine : engines.all()) {
             try {
                 for (Map<String, String> owner : engine.ownerLabels()) {
-                    if (owner.get(Labels.KIND) != null && owner.get(Labels.NAMESPACE) != null && owner.get(Labels.NAME) != null) {
-                        keys.add(new ResourceKey(owner.get(Labels.KIND), owner.get(Labels.NAMESPACE), owner.get(Labels.NAME)));
-                    }
+                    ResourceKey.parse(owner.get(Labels.KIND), owner.get(Labels.NAMESPACE), owner.get(Labels.NAME)).ifPresent(keys::add);
                 }
             } catch (RuntimeException e) {
                 LOG.debugf("engine %s unreachable during resync: %s", engine.name(), e.getMessage());
