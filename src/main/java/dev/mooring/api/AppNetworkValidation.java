@@ -1,0 +1,85 @@
+package dev.mooring.api;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** The checks of how an App is reached: its published ports and the networks it joins. */
+final class AppNetworkValidation {
+    static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
+
+    private AppNetworkValidation() {
+    }
+
+    static void ports(AppSpec s, FieldChecks c) {
+        if (s.ports == null) {
+            return;
+        }
+        Set<String> bound = new HashSet<>();
+        for (int i = 0; i < s.ports.size(); i++) {
+            AppSpec.PortSpec p = s.ports.get(i);
+            String f = "spec.ports[" + i + "]";
+            if (p == null) {
+                c.error(f, "is empty");
+                continue;
+            }
+            port(f, p, c);
+            if (p.hostPort != null) {
+                hostPort(f, p, s.replicas, bound, c);
+            }
+        }
+    }
+
+    private static void port(String f, AppSpec.PortSpec p, FieldChecks c) {
+        if (p.containerPort == null) {
+            c.error(f + ".containerPort", "is required");
+        } else if (p.containerPort < 1 || p.containerPort > 65535) {
+            c.error(f + ".containerPort", "must be between 1 and 65535, was " + p.containerPort);
+        }
+        if (p.hostPort != null && (p.hostPort < 1 || p.hostPort > 65535)) {
+            c.error(f + ".hostPort", "must be between 1 and 65535, was " + p.hostPort);
+        }
+        c.oneOf(f + ".protocol", p.protocol, PROTOCOLS);
+        if (p.hostIP != null && !IpAddresses.isIp(p.hostIP)) {
+            c.error(f + ".hostIP", "\"" + p.hostIP + "\" is not an IP address");
+        }
+    }
+
+    /** A fixed host port is bound once per address and protocol, by one container. */
+    private static void hostPort(String f, AppSpec.PortSpec p, Integer replicas, Set<String> bound, FieldChecks c) {
+        String key = (p.hostIP == null ? "0.0.0.0" : p.hostIP) + ":" + p.hostPort + "/" + (p.protocol == null ? "tcp" : p.protocol);
+        if (!bound.add(key)) {
+            c.error(f + ".hostPort", key + " is published twice");
+        }
+        if (replicas != null && replicas > 1) {
+            c.error(f + ".hostPort", "a fixed host port can be bound by one replica only, but replicas is " + replicas
+                    + "; leave hostPort empty for an ephemeral port per replica");
+        }
+    }
+
+    static void attachments(AppSpec s, FieldChecks c) {
+        if (s.networks == null) {
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < s.networks.size(); i++) {
+            AppSpec.NetworkAttachment n = s.networks.get(i);
+            String f = "spec.networks[" + i + "]";
+            if (n == null) {
+                c.error(f, "is empty");
+                continue;
+            }
+            c.dnsLabel(f + ".name", n.name, true);
+            if (n.name != null && !names.add(n.name)) {
+                c.error(f + ".name", "network " + n.name + " is listed twice");
+            }
+            if (n.aliases != null) {
+                for (int j = 0; j < n.aliases.size(); j++) {
+                    String a = n.aliases.get(j);
+                    if (a == null || a.isBlank() || a.length() > 253 || !ImageReference.DOMAIN.matcher(a).matches()) {
+                        c.error(f + ".aliases[" + j + "]", "\"" + a + "\" is not a host name");
+                    }
+                }
+            }
+        }
+    }
+}
