@@ -3,6 +3,7 @@ package dev.mooring.source.compose;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Compose values as the types Mooring wants, with messages that say what was expected. */
 final class ComposeValues {
@@ -77,6 +78,13 @@ final class ComposeValues {
         } else {
             map(v, at).forEach((k, val) -> out.put(k, val == null ? null : str(val)));
         }
+        return out;
+    }
+
+    /** Like {@link #keyValuesNullable}, a missing value as "", in key order (labels, driver options). */
+    static Map<String, String> keyValues(Object v, String at) {
+        Map<String, String> out = new TreeMap<>();
+        keyValuesNullable(v, at).forEach((k, val) -> out.put(k, val == null ? "" : val));
         return out;
     }
 }

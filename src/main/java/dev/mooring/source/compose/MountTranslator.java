@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.mooring.source.compose.ComposeValues.list;
 import static dev.mooring.source.compose.ComposeValues.map;
 import static dev.mooring.source.compose.ComposeValues.str;
 
@@ -14,16 +15,23 @@ import static dev.mooring.source.compose.ComposeValues.str;
  * source is a bind mount (relative ones inside the project), a name a declared Volume, none an
  * anonymous volume (kept as a named Volume, since Compose keeps it across recreations).
  */
-final class MountTranslator {
-    private final ComposeTranslator.Run run;
+final class MountTranslator implements ServiceKeys {
+    private final ComposeFile file;
     private final Problems problems;
 
-    MountTranslator(ComposeTranslator.Run run) {
-        this.run = run;
-        this.problems = run.problems;
+    MountTranslator(ComposeFile file) {
+        this.file = file;
+        this.problems = file.problems;
     }
 
-    void volumes(AppSpec s, String service, List<?> items, String at) {
+    @Override
+    public Map<String, Key> keys() {
+        return Map.of(
+                "volumes", (service, s, v, at) -> volumes(s, service, list(v, at), at),
+                "tmpfs", (service, s, v, at) -> tmpfs(s, v instanceof List<?> l ? l : List.of(v), at));
+    }
+
+    private void volumes(AppSpec s, String service, List<?> items, String at) {
         for (int i = 0; i < items.size(); i++) {
             Object item = items.get(i);
             String iat = at + "[" + i + "]";
@@ -92,6 +100,32 @@ final class MountTranslator {
         if (Boolean.TRUE.equals(v.get("read_only"))) {
             m.readOnly = true;
         }
+        longVolumeSettings(m, v, at);
+        String source = v.get("source") == null ? null : str(v.get("source"));
+        switch (type) {
+            case "volume" -> mountSource(m, source == null || source.isEmpty() ? null : source, service, index, at);
+            case "bind" -> {
+                if (source == null) {
+                    problems.error(at + ".source", "is required for a bind mount");
+                    return null;
+                }
+                m.hostPath = hostPath(source, at + ".source");
+            }
+            case "tmpfs" -> {
+                if (m.tmpfs == null) {
+                    m.tmpfs = new AppSpec.Tmpfs();
+                }
+            }
+            default -> {
+                problems.unsupported(at + ".type", "mounts of type " + type);
+                return null;
+            }
+        }
+        return m;
+    }
+
+    /** The long form's settings besides type, source, target and read_only: warnings, errors, or a tmpfs size. */
+    private void longVolumeSettings(AppSpec.VolumeMount m, Map<String, Object> v, String at) {
         for (String k : v.keySet()) {
             String kat = at + "." + k;
             switch (k) {
@@ -127,36 +161,15 @@ final class MountTranslator {
                 default -> problems.unsupported(kat, "unknown volume setting");
             }
         }
-        String source = v.get("source") == null ? null : str(v.get("source"));
-        switch (type) {
-            case "volume" -> mountSource(m, source == null || source.isEmpty() ? null : source, service, index, at);
-            case "bind" -> {
-                if (source == null) {
-                    problems.error(at + ".source", "is required for a bind mount");
-                    return null;
-                }
-                m.hostPath = hostPath(source, at + ".source");
-            }
-            case "tmpfs" -> {
-                if (m.tmpfs == null) {
-                    m.tmpfs = new AppSpec.Tmpfs();
-                }
-            }
-            default -> {
-                problems.unsupported(at + ".type", "mounts of type " + type);
-                return null;
-            }
-        }
-        return m;
     }
 
     private void mountSource(AppSpec.VolumeMount m, String source, String service, int index, String at) {
         if (source == null) {
-            m.volume = run.anonymousVolume(service, index, at);
+            m.volume = file.volumes.anonymousVolume(service, index, at);
         } else if (source.startsWith("/") || source.startsWith(".") || source.startsWith("~")) {
             m.hostPath = hostPath(source, at);
         } else {
-            m.volume = run.volume(source, at);
+            m.volume = file.volumes.volume(source, at);
         }
     }
 
@@ -165,10 +178,10 @@ final class MountTranslator {
             problems.unsupported(at, "~ (a home directory on your machine, not on the engine's host); use an absolute path");
             return null;
         }
-        return source.startsWith("/") ? source : run.insideProject(source, at);
+        return source.startsWith("/") ? source : file.insideProject(source, at);
     }
 
-    void tmpfs(AppSpec s, List<?> items, String at) {
+    private void tmpfs(AppSpec s, List<?> items, String at) {
         for (Object item : items) {
             String text = str(item);
             AppSpec.VolumeMount m = new AppSpec.VolumeMount();

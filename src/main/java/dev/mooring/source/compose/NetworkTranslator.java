@@ -1,0 +1,100 @@
+package dev.mooring.source.compose;
+
+import dev.mooring.api.AppSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.mooring.source.compose.ComposeValues.list;
+import static dev.mooring.source.compose.ComposeValues.map;
+import static dev.mooring.source.compose.ComposeValues.str;
+import static dev.mooring.source.compose.ComposeValues.strings;
+
+/**
+ * The networks a service joins ({@code networks}, {@code network_mode}, {@code links}); a
+ * service that names none joins the project's default network ({@link #attachDefault}).
+ */
+final class NetworkTranslator implements ServiceKeys {
+    private final ComposeFile file;
+    private final Problems problems;
+
+    NetworkTranslator(ComposeFile file) {
+        this.file = file;
+        this.problems = file.problems;
+    }
+
+    @Override
+    public Map<String, Key> keys() {
+        return Map.of(
+                "networks", this::networks,
+                "network_mode", (service, s, v, at) -> networkMode(s, str(v), at),
+                "links", (service, s, v, at) -> links(list(v, at), at));
+    }
+
+    /** A service without {@code networks} or {@code network_mode} joins the default network, as in Compose. */
+    void attachDefault(AppSpec s, String service) {
+        attach(s, "default", List.of(), service);
+    }
+
+    private void networks(String service, AppSpec s, Object v, String at) {
+        if (v instanceof List<?> l) {
+            l.forEach(n -> attach(s, file.networks.network(str(n), at), List.of(), service));
+            return;
+        }
+        map(v, at).forEach((name, settings) -> {
+            String nat = at + "." + name;
+            List<String> aliases = new ArrayList<>();
+            if (settings != null) {
+                map(settings, nat).forEach((k, val) -> {
+                    switch (k) {
+                        case "aliases" -> aliases.addAll(strings(val));
+                        case "priority", "gw_priority" -> problems.ignored(nat + "." + k, "networks are joined in the order listed");
+                        default -> problems.unsupported(nat + "." + k, "fixed addresses and per-network options are not supported");
+                    }
+                });
+            }
+            attach(s, file.networks.network(name, nat), aliases, service);
+        });
+    }
+
+    /** Joins a network as Compose does: the service name is an alias, so the others reach it by that name. */
+    private void attach(AppSpec s, String network, List<String> aliases, String service) {
+        if (network == null) {
+            return;
+        }
+        if (network.equals("default")) {
+            file.networks.useDefaultNetwork();
+        }
+        AppSpec.NetworkAttachment a = new AppSpec.NetworkAttachment();
+        a.name = network;
+        List<String> all = new ArrayList<>();
+        all.add(service);
+        aliases.stream().filter(x -> !all.contains(x)).forEach(all::add);
+        a.aliases = all;
+        if (s.networks == null) {
+            s.networks = new ArrayList<>();
+        }
+        s.networks.add(a);
+    }
+
+    private void networkMode(AppSpec s, String mode, String at) {
+        if (Set.of("host", "none", "bridge").contains(mode)) {
+            s.networkMode = mode;
+        } else {
+            problems.unsupported(at, "network_mode " + mode + " (sharing another container's network) is not supported; use a shared network");
+        }
+    }
+
+    private void links(List<?> items, String at) {
+        for (int i = 0; i < items.size(); i++) {
+            String link = str(items.get(i));
+            if (link.contains(":")) {
+                problems.unsupported(at + "[" + i + "]", "a link alias (" + link + "); use networks.<name>.aliases on the linked service");
+            } else {
+                problems.ignored(at + "[" + i + "]", "services on a shared network reach each other by service name");
+            }
+        }
+    }
+}
