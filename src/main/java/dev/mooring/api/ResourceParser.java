@@ -180,6 +180,12 @@ public final class ResourceParser {
         if (!tooLarge.isEmpty()) {
             throw ApiException.invalid(tooLarge);
         }
+        Kind kind = kind(doc);
+        return convert(input(doc, kind, defaultNamespace), kind);
+    }
+
+    /** The served kind the document names; a 422 naming apiVersion and kind when it names none. */
+    private static Kind kind(JsonNode doc) {
         String apiVersion = doc.path("apiVersion").asText(null);
         String kindName = doc.path("kind").asText(null);
         List<FieldError> errors = new ArrayList<>();
@@ -195,6 +201,11 @@ public final class ResourceParser {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
+        return kind;
+    }
+
+    /** A copy of the document without what the client may not set, in the default namespace when it names none. */
+    private static ObjectNode input(JsonNode doc, Kind kind, String defaultNamespace) {
         ObjectNode copy = ((ObjectNode) doc).deepCopy();
         copy.remove("status"); // status is the loop's to write, never the client's
         if (kind == Kind.Secret && copy.has("spec")) {
@@ -211,8 +222,13 @@ public final class ResourceParser {
         } else if (meta == null) {
             throw ApiException.invalid(List.of(new FieldError("metadata", "is required, with at least a name")));
         }
+        return copy;
+    }
+
+    /** The resource of the kind's type; Jackson's complaints as a 422 naming the field (never quoting a Secret's input). */
+    private static MooringResource<?, ?> convert(ObjectNode input, Kind kind) {
         try {
-            return ResourceCodec.convert(copy, kind.type);
+            return ResourceCodec.convert(input, kind.type);
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid(List.of(new FieldError(path(e), "unknown field")));
         } catch (InvalidFormatException e) {

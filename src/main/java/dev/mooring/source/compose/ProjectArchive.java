@@ -173,28 +173,13 @@ public final class ProjectArchive {
             if (e.isDirectory()) {
                 DataDirectory.createPrivateDirectories(target);
             } else if (e.isSymbolicLink()) {
-                String link = e.getLinkName();
-                if (link.startsWith("/") || List.of(link.split("/")).contains("..")) {
-                    throw invalid(e.getName() + " is a link to " + link + "; only links inside the project without '..' are accepted");
-                }
-                Files.deleteIfExists(target);
-                Files.createSymbolicLink(target, Path.of(link));
+                link(e, target);
             } else if (e.isFile()) {
                 total += e.getSize();
                 if (total > maxBytes) {
                     throw tooLarge("the project is larger than " + maxBytes + " bytes unpacked (mooring.compose.max-project-size)");
                 }
-                if (Files.isSymbolicLink(target)) {
-                    throw invalid(e.getName() + " would be written through a link");
-                }
-                try (OutputStream out = Files.newOutputStream(target)) {
-                    long copied = copy(tar, out, maxBytes - (total - e.getSize()));
-                    if (copied > e.getSize()) {
-                        throw invalid(e.getName() + " is longer than its header says");
-                    }
-                }
-                permissions(target, e.getMode());
-                Files.setLastModifiedTime(target, FileTime.from(e.getModTime().toInstant()));
+                file(tar, e, target, maxBytes - (total - e.getSize()));
             } else {
                 throw invalid(e.getName() + " is a " + (e.isLink() ? "hard link" : "device, FIFO or other special file")
                         + "; a project holds only files, directories and relative links");
@@ -203,6 +188,31 @@ public final class ProjectArchive {
         if (!any) {
             throw ApiException.badRequest("the body is not a tar archive (or an empty one)");
         }
+    }
+
+    /** A relative link that stays inside the project; an absolute one or one with '..' could point anywhere. */
+    private static void link(TarArchiveEntry e, Path target) throws IOException {
+        String link = e.getLinkName();
+        if (link.startsWith("/") || List.of(link.split("/")).contains("..")) {
+            throw invalid(e.getName() + " is a link to " + link + "; only links inside the project without '..' are accepted");
+        }
+        Files.deleteIfExists(target);
+        Files.createSymbolicLink(target, Path.of(link));
+    }
+
+    /** A file's content, at most {@code limit} bytes and no more than its header says, never through a link. */
+    private static void file(TarArchiveInputStream tar, TarArchiveEntry e, Path target, long limit) throws IOException {
+        if (Files.isSymbolicLink(target)) {
+            throw invalid(e.getName() + " would be written through a link");
+        }
+        try (OutputStream out = Files.newOutputStream(target)) {
+            long copied = copy(tar, out, limit);
+            if (copied > e.getSize()) {
+                throw invalid(e.getName() + " is longer than its header says");
+            }
+        }
+        permissions(target, e.getMode());
+        Files.setLastModifiedTime(target, FileTime.from(e.getModTime().toInstant()));
     }
 
     private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
