@@ -39,7 +39,7 @@ public record ImageReference(String domain, String path, String tag, String dige
             return Optional.empty();
         }
         String name = tag == null ? rest : rest.substring(0, colon);
-        return name(name.split("/", -1)).map(n -> new ImageReference(n[0], n[1], tag, digest));
+        return withName(name.split("/", -1), tag, digest);
     }
 
     /** Whether the text is a valid reference. */
@@ -47,8 +47,8 @@ public record ImageReference(String domain, String path, String tag, String dige
         return parse(ref).isPresent();
     }
 
-    /** {domain or null, path} of the name's '/'-separated parts; the first is a domain when it looks like a host. */
-    private static Optional<String[]> name(String[] parts) {
+    /** The reference of the name's '/'-separated parts; the first is a domain when it looks like a host. */
+    private static Optional<ImageReference> withName(String[] parts, String tag, String digest) {
         String domain = null;
         int first = 0;
         if (parts.length > 1 && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"))) {
@@ -62,6 +62,6 @@ public record ImageReference(String domain, String path, String tag, String dige
         if (!Arrays.stream(components).allMatch(c -> NAME_COMPONENT.matcher(c).matches())) {
             return Optional.empty();
         }
-        return Optional.of(new String[]{domain, String.join("/", components)});
+        return Optional.of(new ImageReference(domain, String.join("/", components), tag, digest));
     }
 }
