@@ -217,8 +217,7 @@ final class BuildRun {
 
     /** Whether an image's labels say Mooring built it for this App (the same owner labels). */
     private static boolean builtFor(ResourceKey key, Map<String, String> labels) {
-        return DesiredApp.ownerLabels(key.namespace(), key.name()).entrySet().stream()
-                .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        return OwnerLabels.carries(labels, DesiredApp.ownerLabels(key.namespace(), key.name()));
     }
 
     /** status.build of a failed build; the image and pushed reference of the last good one stay. */
