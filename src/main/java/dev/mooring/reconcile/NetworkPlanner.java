@@ -1,5 +1,6 @@
 package dev.mooring.reconcile;
 
+import dev.mooring.api.Kind;
 import dev.mooring.api.Labels;
 import dev.mooring.api.Network;
 import dev.mooring.api.NetworkSpec;
@@ -36,12 +37,7 @@ public final class NetworkPlanner {
     }
 
     public static Map<String, String> ownerLabels(String namespace, String name) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(Labels.MANAGED, "true");
-        labels.put(Labels.KIND, "Network");
-        labels.put(Labels.NAMESPACE, namespace);
-        labels.put(Labels.NAME, name);
-        return labels;
+        return OwnerLabels.of(Kind.Network, namespace, name);
     }
 
     /**
@@ -77,9 +73,7 @@ public final class NetworkPlanner {
 
     /** Made by Mooring for exactly this resource (names like a-b + c and a + b-c meet on the engine). */
     private static boolean ownedBy(ObservedNetwork n, String namespace, String name) {
-        Map<String, String> l = n.labels();
-        return "true".equals(l.get(Labels.MANAGED)) && "Network".equals(l.get(Labels.KIND))
-                && namespace.equals(l.get(Labels.NAMESPACE)) && name.equals(l.get(Labels.NAME));
+        return OwnerLabels.carries(n.labels(), ownerLabels(namespace, name));
     }
 
     private static void removeAll(List<Operation> ops, ObservedNetwork observed, String why) {

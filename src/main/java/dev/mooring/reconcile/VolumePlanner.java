@@ -1,6 +1,6 @@
 package dev.mooring.reconcile;
 
-import dev.mooring.api.Labels;
+import dev.mooring.api.Kind;
 import dev.mooring.api.Volume;
 import dev.mooring.api.VolumeSpec;
 import dev.mooring.docker.ObservedVolume;
@@ -31,12 +31,7 @@ public final class VolumePlanner {
     }
 
     public static Map<String, String> ownerLabels(String namespace, String name) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(Labels.MANAGED, "true");
-        labels.put(Labels.KIND, "Volume");
-        labels.put(Labels.NAMESPACE, namespace);
-        labels.put(Labels.NAME, name);
-        return labels;
+        return OwnerLabels.of(Kind.Volume, namespace, name);
     }
 
     /**
@@ -73,8 +68,6 @@ public final class VolumePlanner {
     }
 
     private static boolean ownedBy(ObservedVolume v, String namespace, String name) {
-        Map<String, String> l = v.labels();
-        return "true".equals(l.get(Labels.MANAGED)) && "Volume".equals(l.get(Labels.KIND))
-                && namespace.equals(l.get(Labels.NAMESPACE)) && name.equals(l.get(Labels.NAME));
+        return OwnerLabels.carries(v.labels(), ownerLabels(namespace, name));
     }
 }

@@ -1,0 +1,208 @@
+package dev.mooring.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Device;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.InternetProtocol;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.TmpfsOptions;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Translation between Mooring's container types and docker-java's, both ways: a
+ * {@link ContainerSpec} into the create command that makes it, and a listed {@link Container}
+ * into an {@link ObservedContainer}. No calls: building a command does not send it.
+ */
+final class ContainerMapping {
+    private ContainerMapping() {
+    }
+
+    /** A container as the engine's list shows it. */
+    static ObservedContainer observed(Container c) {
+        String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+        Set<String> nets = c.getNetworkSettings() == null || c.getNetworkSettings().getNetworks() == null
+                ? Set.of() : new HashSet<>(c.getNetworkSettings().getNetworks().keySet());
+        return new ObservedContainer(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(),
+                c.getState(), ObservedContainer.healthFromStatus(c.getStatus()), nets,
+                c.getCreated() == null ? 0 : c.getCreated(), c.getImageId(), c.getStatus(), ports(c));
+    }
+
+    /** Published ports as {@code [ip:]hostPort->containerPort/protocol}, sorted. */
+    private static List<String> ports(Container c) {
+        List<String> out = new ArrayList<>();
+        if (c.getPorts() != null) {
+            for (var p : c.getPorts()) {
+                if (p.getPublicPort() != null) {
+                    out.add((p.getIp() == null ? "" : p.getIp() + ":") + p.getPublicPort() + "->" + p.getPrivatePort() + "/" + p.getType());
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * The command that creates the container of {@code spec}, labelled {@code labels}, with the
+     * Secret variables {@code secretEnv} after its own. It attaches the first network only; the
+     * others are connected after creation.
+     */
+    static CreateContainerCmd createCommand(DockerClient client, ContainerSpec spec, Map<String, String> labels, List<String> secretEnv) {
+        CreateContainerCmd cmd = client.createContainerCmd(spec.image()).withName(spec.name()).withLabels(labels);
+        process(cmd, spec, secretEnv);
+        HostConfig hc = HostConfig.newHostConfig();
+        ports(cmd, hc, spec.ports());
+        mounts(hc, spec.mounts());
+        firstNetwork(cmd, hc, spec.networks());
+        if (spec.nanoCpus() != null) {
+            hc.withNanoCPUs(spec.nanoCpus());
+        }
+        if (spec.memoryBytes() != null) {
+            hc.withMemory(spec.memoryBytes());
+        }
+        if (spec.security() != null) {
+            security(hc, spec.security());
+        }
+        hc.withRestartPolicy(restartPolicy(spec.restartPolicy()));
+        cmd.withHostConfig(hc);
+        if (spec.healthcheck() != null) {
+            ContainerSpec.HealthSpec h = spec.healthcheck();
+            cmd.withHealthcheck(new HealthCheck().withTest(h.test()).withInterval(h.intervalNanos())
+                    .withTimeout(h.timeoutNanos()).withRetries(h.retries()).withStartPeriod(h.startPeriodNanos()));
+        }
+        return cmd;
+    }
+
+    /** What runs and how: command, entrypoint, environment, working directory, user, stop signal and timeout. */
+    private static void process(CreateContainerCmd cmd, ContainerSpec spec, List<String> secretEnv) {
+        if (spec.command() != null) {
+            cmd.withCmd(spec.command());
+        }
+        if (spec.entrypoint() != null) {
+            cmd.withEntrypoint(spec.entrypoint());
+        }
+        if (secretEnv.isEmpty()) {
+            cmd.withEnv(spec.env());
+        } else {
+            List<String> env = new ArrayList<>(spec.env());
+            env.addAll(secretEnv);
+            cmd.withEnv(env);
+        }
+        if (spec.workingDir() != null) {
+            cmd.withWorkingDir(spec.workingDir());
+        }
+        if (spec.user() != null) {
+            cmd.withUser(spec.user());
+        }
+        if (spec.stopSignal() != null) {
+            cmd.withStopSignal(spec.stopSignal());
+        }
+        if (spec.stopTimeoutSeconds() != null) {
+            cmd.withStopTimeout(spec.stopTimeoutSeconds());
+        }
+    }
+
+    /** Every port is exposed; those with a host port or address are published. */
+    private static void ports(CreateContainerCmd cmd, HostConfig hc, List<ContainerSpec.PortBinding> ports) {
+        if (ports.isEmpty()) {
+            return;
+        }
+        Ports bindings = new Ports();
+        List<ExposedPort> exposed = new ArrayList<>();
+        for (ContainerSpec.PortBinding p : ports) {
+            ExposedPort ep = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
+            exposed.add(ep);
+            if (p.hostPort() != null || p.hostIp() != null) {
+                bindings.bind(ep, new Ports.Binding(p.hostIp(), p.hostPort() == null ? null : p.hostPort().toString()));
+            }
+        }
+        cmd.withExposedPorts(exposed);
+        hc.withPortBindings(bindings);
+    }
+
+    private static void mounts(HostConfig hc, List<ContainerSpec.MountSpec> specs) {
+        List<Mount> mounts = new ArrayList<>();
+        for (ContainerSpec.MountSpec m : specs) {
+            Mount mount = new Mount().withTarget(m.target()).withReadOnly(m.readOnly());
+            switch (m.type()) {
+                case "volume" -> mount.withType(MountType.VOLUME).withSource(m.source());
+                case "bind" -> mount.withType(MountType.BIND).withSource(m.source());
+                case "tmpfs" -> {
+                    mount.withType(MountType.TMPFS);
+                    if (m.tmpfsSizeBytes() != null) {
+                        mount.withTmpfsOptions(new TmpfsOptions().withSizeBytes(m.tmpfsSizeBytes()));
+                    }
+                }
+                default -> throw new IllegalArgumentException("mount type " + m.type());
+            }
+            mounts.add(mount);
+        }
+        if (!mounts.isEmpty()) {
+            hc.withMounts(mounts);
+        }
+    }
+
+    /** The network the container is created in, with its aliases there (the engine takes only one at creation). */
+    private static void firstNetwork(CreateContainerCmd cmd, HostConfig hc, List<ContainerSpec.NetworkAttach> networks) {
+        if (networks.isEmpty()) {
+            return;
+        }
+        hc.withNetworkMode(networks.get(0).network());
+        List<String> aliases = networks.get(0).aliases();
+        if (aliases != null && !aliases.isEmpty()) {
+            cmd.withAliases(aliases);
+        }
+    }
+
+    /** Privileges, host namespaces, capabilities and devices, as the App declared them (and admission let them through). */
+    private static void security(HostConfig hc, ContainerSpec.Security s) {
+        if (s.privileged()) {
+            hc.withPrivileged(true);
+        }
+        if (s.networkMode() != null) {
+            hc.withNetworkMode(s.networkMode());
+        }
+        if (s.pidMode() != null) {
+            hc.withPidMode(s.pidMode());
+        }
+        if (s.ipcMode() != null) {
+            hc.withIpcMode(s.ipcMode());
+        }
+        if (!s.capAdd().isEmpty()) {
+            hc.withCapAdd(s.capAdd().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (!s.capDrop().isEmpty()) {
+            hc.withCapDrop(s.capDrop().stream().map(Capability::valueOf).toArray(Capability[]::new));
+        }
+        if (!s.devices().isEmpty()) {
+            hc.withDevices(s.devices().stream().map(d -> new Device(d.permissions(), d.containerPath(), d.hostPath())).toList());
+        }
+        if (s.readOnlyRootFilesystem()) {
+            hc.withReadonlyRootfs(true);
+        }
+        if (s.noNewPrivileges()) {
+            hc.withSecurityOpts(List.of("no-new-privileges:true"));
+        }
+    }
+
+    private static RestartPolicy restartPolicy(String policy) {
+        return switch (policy) {
+            case "no" -> RestartPolicy.noRestart();
+            case "always" -> RestartPolicy.alwaysRestart();
+            case "on-failure" -> RestartPolicy.onFailureRestart(0);
+            default -> RestartPolicy.unlessStoppedRestart();
+        };
+    }
+}

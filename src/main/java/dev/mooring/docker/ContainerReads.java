@@ -1,0 +1,41 @@
+package dev.mooring.docker;
+
+import com.github.dockerjava.api.model.MountType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an engine has in containers: the read side of containers, kept apart from the writes so
+ * that a watched view of the engine can answer these instead of the engine.
+ */
+final class ContainerReads {
+    private final EngineClient engine;
+
+    ContainerReads(EngineClient engine) {
+        this.engine = engine;
+    }
+
+    /** All containers (running or not) of this Mooring instance carrying every given label. */
+    List<ObservedContainer> list(Map<String, String> labels) {
+        Map<String, String> filter = engine.mine(labels);
+        var found = engine.call("container.list", () -> engine.client.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec());
+        List<ObservedContainer> out = new ArrayList<>(found.size());
+        found.forEach(c -> out.add(ContainerMapping.observed(c)));
+        return out;
+    }
+
+    /**
+     * The source of each of a container's mounts, in their order: the host path of a bind mount,
+     * null for any other type (the engine resolves a bind's source again at every start).
+     */
+    List<String> bindMountSources(String id) {
+        var hc = engine.call("container.inspect", () -> engine.client.inspectContainerCmd(id).exec()).getHostConfig();
+        List<String> out = new ArrayList<>();
+        if (hc != null && hc.getMounts() != null) {
+            hc.getMounts().forEach(m -> out.add(m.getType() == MountType.BIND ? m.getSource() : null));
+        }
+        return out;
+    }
+}
