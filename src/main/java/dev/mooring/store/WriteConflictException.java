@@ -16,7 +16,7 @@ public class WriteConflictException extends RuntimeException {
     static final String CHANGED = "the resource was changed by another request at the same time; read it again and retry";
     static final String CREATED = "a resource of that kind and name was created by another request at the same time";
 
-    WriteConflictException(String message, Throwable cause) {
+    public WriteConflictException(String message, Throwable cause) {
         super(message, cause);
     }
 
