@@ -35,9 +35,6 @@ import static dev.mooring.store.ResourceRows.specDocument;
 @ApplicationScoped
 @TranslatesConflicts
 public class ResourceStore {
-    public static final String SOURCE_REST = "rest";
-    public static final String SOURCE_CRD = "crd";
-
     @Inject
     EntityManager em;
     @Inject
@@ -104,13 +101,13 @@ public class ResourceStore {
         Kind kind = Kind.of(desired);
         Optional<ResourceRecord> existing = record(kind.name(), desired.namespace(), desired.name());
         if (existing.isPresent()) {
-            requireOwner(existing.get(), source);
+            ResourceSources.requireOwner(existing.get(), source);
             throw ApiException.alreadyExists(kind.name(), desired.namespace(), desired.name());
         }
         return insert(kind, desired, false, source).resource();
     }
 
-    /** Which source owns the resource: {@link #SOURCE_REST}, {@link #SOURCE_CRD} or {@code git:<ns>/<name>}. */
+    /** Which source owns the resource: {@link ResourceSources#REST}, {@link ResourceSources#CRD} or {@link ResourceSources#git}. */
     @Transactional
     public Optional<String> sourceOf(Kind kind, String namespace, String name) {
         return record(kind.name(), namespace, name).map(r -> r.source);
@@ -123,34 +120,6 @@ public class ResourceStore {
                 .setParameter(1, source).getResultList());
     }
 
-    /** The source name of a GitRepository. */
-    public static String gitSource(String namespace, String name) {
-        return "git:" + namespace + "/" + name;
-    }
-
-    /** A source named for people: "the REST API", "GitRepository ns/name", "its Kubernetes custom resource". */
-    public static String describeSource(String source) {
-        if (source == null || source.equals(SOURCE_REST)) {
-            return "the REST API";
-        }
-        if (source.equals(SOURCE_CRD)) {
-            return "its Kubernetes custom resource";
-        }
-        if (source.startsWith("git:")) {
-            return "GitRepository " + source.substring(4);
-        }
-        return source;
-    }
-
-    /** A second source may not take over a resource silently: 409 naming the owner. */
-    private static void requireOwner(ResourceRecord row, String source) {
-        String owner = row.source == null ? SOURCE_REST : row.source;
-        if (!owner.equals(source)) {
-            throw ApiException.conflict(row.kind + " " + row.namespace + "/" + row.name + " is owned by "
-                    + describeSource(owner) + "; change it there, not through " + describeSource(source));
-        }
-    }
-
     /**
      * Replaces spec, labels and annotations (PUT) on behalf of {@code source}, which must own the
      * resource. With {@code metadata.resourceVersion} set, it must match the stored one; status is
@@ -161,7 +130,7 @@ public class ResourceStore {
         Kind kind = Kind.of(desired);
         ResourceRecord row = record(kind.name(), desired.namespace(), desired.name())
                 .orElseThrow(() -> ApiException.notFound(kind.name(), desired.namespace(), desired.name()));
-        requireOwner(row, source);
+        ResourceSources.requireOwner(row, source);
         String rv = desired.getMetadata().getResourceVersion();
         if (rv != null && !rv.equals(Long.toString(row.resourceVersion))) {
             throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
@@ -184,7 +153,7 @@ public class ResourceStore {
             if (row.isEmpty()) {
                 out.add(insert(kind, desired, dryRun, source));
             } else {
-                requireOwner(row.get(), source);
+                ResourceSources.requireOwner(row.get(), source);
                 if (row.get().deletionTimestamp != null) {
                     throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
                             + " is being deleted; apply it again once it is gone");
@@ -204,7 +173,7 @@ public class ResourceStore {
      */
     @Transactional
     public Written delete(Kind kind, String namespace, String name) {
-        return delete(kind, namespace, name, SOURCE_REST);
+        return delete(kind, namespace, name, ResourceSources.REST);
     }
 
     /** {@link #delete(Kind, String, String)} on behalf of {@code source}, which must own the resource. */
@@ -212,7 +181,7 @@ public class ResourceStore {
     public Written delete(Kind kind, String namespace, String name, String source) {
         ResourceRecord row = record(kind.name(), namespace, name)
                 .orElseThrow(() -> ApiException.notFound(kind.name(), namespace, name));
-        requireOwner(row, source);
+        ResourceSources.requireOwner(row, source);
         MooringResource<?, ?> res = decode(row);
         String before = res.getMetadata().getResourceVersion();
         List<String> finalizers = res.getMetadata().getFinalizers();
@@ -365,7 +334,7 @@ public class ResourceStore {
             if (dryRun) {
                 ResourceRecord row = record(key.kind().name(), key.namespace(), key.name())
                         .orElseThrow(() -> ApiException.notFound(key.kind().name(), key.namespace(), key.name()));
-                requireOwner(row, source);
+                ResourceSources.requireOwner(row, source);
                 out.add(new Written(decode(row), Outcome.deleted, Long.toString(row.resourceVersion)));
             } else {
                 out.add(delete(kind, key.namespace(), key.name(), source));

@@ -2,7 +2,7 @@ package dev.mooring.write;
 
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceKey;
-import dev.mooring.store.ResourceStore;
+import dev.mooring.store.ResourceSources;
 
 import java.util.List;
 
@@ -29,12 +29,12 @@ public record WriteRequest(Verb verb, List<MooringResource<?, ?>> resources, Lis
 
     /** POST of one resource through the REST API. */
     public static WriteRequest create(MooringResource<?, ?> resource, Actor actor) {
-        return new WriteRequest(Verb.CREATE, List.of(resource), List.of(), ResourceStore.SOURCE_REST, actor, false);
+        return new WriteRequest(Verb.CREATE, List.of(resource), List.of(), ResourceSources.REST, actor, false);
     }
 
     /** PUT of one resource through the REST API (and a rollback, which replaces the spec). */
     public static WriteRequest replace(MooringResource<?, ?> resource, Actor actor) {
-        return new WriteRequest(Verb.REPLACE, List.of(resource), List.of(), ResourceStore.SOURCE_REST, actor, false);
+        return new WriteRequest(Verb.REPLACE, List.of(resource), List.of(), ResourceSources.REST, actor, false);
     }
 
     public static WriteRequest apply(List<MooringResource<?, ?>> resources, String owner, Actor actor, boolean dryRun) {

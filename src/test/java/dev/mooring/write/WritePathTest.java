@@ -9,6 +9,7 @@ import dev.mooring.api.ResourceParser;
 import dev.mooring.security.Admission;
 import dev.mooring.security.AuditLog;
 import dev.mooring.security.AuditTrail;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.ResourceStore.Outcome;
 import dev.mooring.store.ResourceStore.Written;
@@ -103,20 +104,20 @@ class WritePathTest {
 
     @Test
     void theChecksRunInOrderBeforeTheStoreAndTheFindingsAreRecordedAfterIt() {
-        path.write(WriteRequest.apply(list(app("web", "")), ResourceStore.SOURCE_REST, Actor.caller("apply"), false));
+        path.write(WriteRequest.apply(list(app("web", "")), ResourceSources.REST, Actor.caller("apply"), false));
         assertThat(calls).containsExactly("list shop", "admit 1", "store apply rest", "record 1");
     }
 
     @Test
     void aDryRunRecordsNoFindings() {
-        path.write(WriteRequest.apply(list(app("web", "")), ResourceStore.SOURCE_REST, Actor.caller("apply"), true));
+        path.write(WriteRequest.apply(list(app("web", "")), ResourceSources.REST, Actor.caller("apply"), true));
         assertThat(calls).containsExactly("list shop", "admit 1", "store apply rest dry");
     }
 
     @Test
     void aCycleIsRefusedAsTheDependencyCycleStepBeforeAdmissionAndTheStore() {
         stored.add(app("a", "dependsOn: [{app: b}]"));
-        WriteRequest request = WriteRequest.apply(list(app("b", "dependsOn: [{app: a}]")), ResourceStore.gitSource(NS, "site"),
+        WriteRequest request = WriteRequest.apply(list(app("b", "dependsOn: [{app: a}]")), ResourceSources.git(NS, "site"),
                 Actor.git("commit c1 of GitRepository shop/site"), true);
         assertThatThrownBy(() -> path.write(request)).isInstanceOfSatisfying(WriteRefused.class, e -> {
             assertThat(e.step).isEqualTo(WriteRefused.Step.DEPENDENCY_CYCLE);
@@ -130,7 +131,7 @@ class WritePathTest {
     @Test
     void anAppTheWritePrunesClosesNoCycle() {
         stored.add(app("a", "dependsOn: [{app: b}]"));
-        WriteRequest request = WriteRequest.apply(list(app("b", "dependsOn: [{app: a}]")), ResourceStore.gitSource(NS, "site"),
+        WriteRequest request = WriteRequest.apply(list(app("b", "dependsOn: [{app: a}]")), ResourceSources.git(NS, "site"),
                 Actor.git("commit c1"), false);
         assertThat(WritePath.dependencyCycle(request, ns -> stored)).isNotNull();
         assertThat(WritePath.dependencyCycle(request.pruning(List.of(new ResourceKey(Kind.App, NS, "a"))), ns -> stored)).isNull();
@@ -154,19 +155,19 @@ class WritePathTest {
     void invalidFieldsNameTheirResourceOnlyInACallersApply() {
         App bad = app("web", "");
         bad.getSpec().image = "Not An Image";
-        assertThatThrownBy(() -> path.write(WriteRequest.apply(list(bad), ResourceStore.SOURCE_REST, Actor.caller("import"), false)))
+        assertThatThrownBy(() -> path.write(WriteRequest.apply(list(bad), ResourceSources.REST, Actor.caller("import"), false)))
                 .isInstanceOfSatisfying(WriteRefused.class, e -> {
                     assertThat(e.step).isEqualTo(WriteRefused.Step.VALIDATION);
                     assertThat(e.errors).allSatisfy(f -> assertThat(f.object()).isEqualTo("App shop/web"));
                 });
-        assertThatThrownBy(() -> path.write(WriteRequest.apply(list(bad), ResourceStore.SOURCE_CRD, Actor.crd("custom resource generation 1"), false)))
+        assertThatThrownBy(() -> path.write(WriteRequest.apply(list(bad), ResourceSources.CRD, Actor.crd("custom resource generation 1"), false)))
                 .isInstanceOfSatisfying(WriteRefused.class, e -> assertThat(e.errors).allSatisfy(f -> assertThat(f.object()).isNull()));
         assertThat(calls).isEmpty();
     }
 
     @Test
     void aCallersChangesGoToTheRequestsTrailWithTheirOutcomeAndADryRunSaysSo() {
-        path.write(WriteRequest.apply(list(app("web", "")), ResourceStore.SOURCE_REST, Actor.caller("apply"), true));
+        path.write(WriteRequest.apply(list(app("web", "")), ResourceSources.REST, Actor.caller("apply"), true));
         path.write(WriteRequest.create(app("api", ""), Actor.caller("create")));
         assertThat(trail.changes()).extracting(c -> c.verb() + " " + c.name() + ": " + c.detail())
                 .containsExactly("apply web: created (dry run, nothing stored)", "create api: created");
@@ -175,7 +176,7 @@ class WritePathTest {
 
     @Test
     void aSourcesChangesGoToTheAuditLogAsItsUserAndItsDryRunLeavesNoLine() {
-        String owner = ResourceStore.gitSource(NS, "site");
+        String owner = ResourceSources.git(NS, "site");
         path.write(WriteRequest.apply(list(app("web", "")), owner, Actor.git("commit c1"), true));
         assertThat(sourceLines).isEmpty();
         path.write(WriteRequest.apply(list(app("web", "")), owner, Actor.git("commit c1"), false).pruning(List.of(new ResourceKey(Kind.App, NS, "old"))));
@@ -200,7 +201,7 @@ class WritePathTest {
         assertThat(WriteRequest.replace(pinned, Actor.caller("update")).expectedVersion()).isEqualTo("4");
         assertThat(WriteRequest.replace(app("web", ""), Actor.caller("update")).retries()).isTrue();
         assertThat(WriteRequest.create(app("web", ""), Actor.caller("create")).retries()).isFalse();
-        assertThat(WriteRequest.apply(list(pinned), ResourceStore.SOURCE_REST, Actor.caller("apply"), false).retries()).isTrue();
-        assertThat(WriteRequest.delete(new ResourceKey(Kind.App, NS, "web"), ResourceStore.SOURCE_REST, Actor.caller("delete")).retries()).isTrue();
+        assertThat(WriteRequest.apply(list(pinned), ResourceSources.REST, Actor.caller("apply"), false).retries()).isTrue();
+        assertThat(WriteRequest.delete(new ResourceKey(Kind.App, NS, "web"), ResourceSources.REST, Actor.caller("delete")).retries()).isTrue();
     }
 }

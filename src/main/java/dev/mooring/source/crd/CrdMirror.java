@@ -14,6 +14,7 @@ import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.AuditLog;
 import dev.mooring.store.ResourceChanged;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.write.Actor;
 import dev.mooring.write.WritePath;
@@ -45,7 +46,7 @@ import java.util.concurrent.Executors;
 
 /**
  * The CRD source: informers on Mooring's custom resources (in {@code mooring.crd.namespaces}, or
- * all) mirror each one into the store, owned by {@link ResourceStore#SOURCE_CRD}, through the
+ * all) mirror each one into the store, owned by {@link ResourceSources#CRD}, through the
  * {@link WritePath} like a REST apply, each change in the audit log as user
  * {@value AuditLog#CRD_USER}; the loop reconciles it like any other resource, and its status and
  * events are written back to the custom resource.
@@ -146,7 +147,7 @@ public class CrdMirror implements WorkHandler {
                 }
             }
             // Custom resources deleted while nobody led: their stored copies are still here.
-            for (ResourceKey key : QuarkusTransaction.requiringNew().call(() -> store.keysOwnedBy(ResourceStore.SOURCE_CRD))) {
+            for (ResourceKey key : QuarkusTransaction.requiringNew().call(() -> store.keysOwnedBy(ResourceSources.CRD))) {
                 if (watched.isEmpty() || watched.contains(key.namespace())) {
                     enqueue(key);
                 }
@@ -202,7 +203,7 @@ public class CrdMirror implements WorkHandler {
     }
 
     private boolean isOwned(Kind kind, MooringResource<?, ?> cr) {
-        return owner(kind, cr.namespace(), cr.name()).map(ResourceStore.SOURCE_CRD::equals).orElse(false);
+        return owner(kind, cr.namespace(), cr.name()).map(ResourceSources.CRD::equals).orElse(false);
     }
 
     private Optional<String> owner(Kind kind, String namespace, String name) {
@@ -227,7 +228,7 @@ public class CrdMirror implements WorkHandler {
         MooringResource<?, ?> cr = cached(kind, key.namespace(), key.name());
         Optional<MooringResource<?, ?>> stored = store.find(kind, key.namespace(), key.name());
         Optional<String> owner = owner(kind, key.namespace(), key.name());
-        boolean ours = owner.map(ResourceStore.SOURCE_CRD::equals).orElse(false);
+        boolean ours = owner.map(ResourceSources.CRD::equals).orElse(false);
         if (cr == null || cr.isDeleting()) {
             cycleRefused.remove(key);
         }
@@ -240,7 +241,7 @@ public class CrdMirror implements WorkHandler {
         }
         if (owner.isPresent() && !ours) {
             refuse(kind, cr, stored.orElse(null), "Conflict", kind.name() + " " + key.namespace() + "/" + key.name() + " is owned by "
-                    + ResourceStore.describeSource(owner.get()) + "; delete it there first or rename this custom resource");
+                    + ResourceSources.describe(owner.get()) + "; delete it there first or rename this custom resource");
             return;
         }
         if (cr.isDeleting()) {
@@ -278,7 +279,7 @@ public class CrdMirror implements WorkHandler {
         }
         try {
             Actor actor = Actor.crd("custom resource generation " + cr.getMetadata().getGeneration());
-            ResourceStore.Written w = writes.write(WriteRequest.apply(List.of(desired), ResourceStore.SOURCE_CRD, actor, false)).get(0);
+            ResourceStore.Written w = writes.write(WriteRequest.apply(List.of(desired), ResourceSources.CRD, actor, false)).get(0);
             if (w.outcome() != ResourceStore.Outcome.unchanged) {
                 LOG.debugf("CRD source: %s %s", key, w.outcome());
             }
@@ -293,7 +294,7 @@ public class CrdMirror implements WorkHandler {
 
     /** Starts the deletion of the stored copy, for the reason given. */
     private void delete(ResourceKey key, String why) {
-        writes.write(WriteRequest.delete(key, ResourceStore.SOURCE_CRD, Actor.crd(why)));
+        writes.write(WriteRequest.delete(key, ResourceSources.CRD, Actor.crd(why)));
     }
 
     /** The custom resource as Mooring would receive it through REST: name, labels, annotations, spec. */

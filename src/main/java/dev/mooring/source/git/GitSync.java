@@ -14,6 +14,7 @@ import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
 import dev.mooring.security.GitUrlPolicy;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.ResourceStore.Written;
 import dev.mooring.write.Actor;
@@ -155,7 +156,7 @@ public class GitSync {
     private void apply(ResourceKey key, GitRepository repo, GitRepositoryStatus s, String commit, GitCheckouts checkouts, boolean planOnly, Instant now) throws Exception {
         GitRepositorySpec spec = repo.getSpec();
         String ns = repo.namespace();
-        String source = ResourceStore.gitSource(ns, repo.name());
+        String source = ResourceSources.git(ns, repo.name());
         Path dir = checkouts.materialize(commit);
         CommitManifests.Loaded loaded = CommitManifests.load(dir, spec.pathOrRoot(), ns);
         if (!loaded.errors().isEmpty()) {
@@ -249,7 +250,7 @@ public class GitSync {
 
     /** A deleted GitRepository: prune on, what it applied goes too; prune off, the REST API owns it from now on. */
     void release(GitRepository repo) throws Exception {
-        String source = ResourceStore.gitSource(repo.namespace(), repo.name());
+        String source = ResourceSources.git(repo.namespace(), repo.name());
         if (repo.getSpec() != null && repo.getSpec().pruneEnabled()) {
             List<ResourceKey> owned = store.keysOwnedBy(source);
             if (!owned.isEmpty()) {
@@ -257,7 +258,7 @@ public class GitSync {
                 writes.write(WriteRequest.apply(List.of(), source, actor, false).pruning(owned));
             }
         } else {
-            store.transferOwnership(source, ResourceStore.SOURCE_REST);
+            store.transferOwnership(source, ResourceSources.REST);
         }
         checkouts(repo.namespace(), repo.name()).removeAll();
     }

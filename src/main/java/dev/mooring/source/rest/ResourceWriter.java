@@ -5,6 +5,7 @@ import dev.mooring.api.MooringResource;
 import dev.mooring.reconcile.PlanPreview;
 import dev.mooring.reconcile.ResourcePlan;
 import dev.mooring.security.Access;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.write.Actor;
 import dev.mooring.write.WritePath;
@@ -35,7 +36,7 @@ public class ResourceWriter {
     /** The per-resource answer of an apply: kind, namespace, name, result (created, configured, unchanged), generation, resourceVersion. */
     public List<Map<String, Object>> apply(List<MooringResource<?, ?>> resources, boolean dryRun, String verb) {
         access.requireWrite(resources);
-        List<ResourceStore.Written> written = writes.write(WriteRequest.apply(resources, ResourceStore.SOURCE_REST, Actor.caller(verb), dryRun));
+        List<ResourceStore.Written> written = writes.write(WriteRequest.apply(resources, ResourceSources.REST, Actor.caller(verb), dryRun));
         List<Map<String, Object>> results = written.stream().map(ResourceWriter::result).toList();
         if (dryRun) {
             // what each resource would make the loop do on the engine, computed against the live engine

@@ -11,6 +11,7 @@ import dev.mooring.security.Access;
 import dev.mooring.security.AuditTrail;
 import dev.mooring.security.Role;
 import dev.mooring.store.EventStore;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.write.Actor;
 import dev.mooring.write.RetryOnConflict;
@@ -123,7 +124,7 @@ public class ResourcesApi {
             return forceDelete(kind, ns, name);
         }
         ResourceKey key = new ResourceKey(kind, ns, name);
-        ResourceStore.Written w = writes.write(WriteRequest.delete(key, ResourceStore.SOURCE_REST, Actor.caller("delete"))).get(0);
+        ResourceStore.Written w = writes.write(WriteRequest.delete(key, ResourceSources.REST, Actor.caller("delete"))).get(0);
         return Response.accepted(w.resource()).build();
     }
 
