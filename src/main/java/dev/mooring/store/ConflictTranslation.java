@@ -17,7 +17,7 @@ class ConflictTranslation {
     Object translate(InvocationContext ctx) throws Exception {
         try {
             return ctx.proceed();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             throw WriteConflictException.translated(e);
         }
     }

@@ -30,8 +30,11 @@ public class WriteConflictException extends RuntimeException {
         return null;
     }
 
-    /** {@code e} as a conflict when a lost race is its cause, else {@code e} itself. */
-    static RuntimeException translated(RuntimeException e) {
+    /**
+     * {@code e} as a conflict when a lost race is its cause, else {@code e} itself. A race found at
+     * commit arrives as the transaction's checked RollbackException, with the race as its cause.
+     */
+    static Exception translated(Exception e) {
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof WriteConflictException w) {
                 return w;

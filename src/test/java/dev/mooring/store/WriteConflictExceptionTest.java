@@ -13,9 +13,16 @@ class WriteConflictExceptionTest {
     @Test
     void anOptimisticLockFailureAnywhereInTheChainIsAConflict() {
         RuntimeException wrapped = new RuntimeException("commit failed", new OptimisticLockException(new StaleObjectStateException("ResourceRecord", 1L)));
-        RuntimeException out = WriteConflictException.translated(wrapped);
+        Exception out = WriteConflictException.translated(wrapped);
         assertThat(out).isInstanceOf(WriteConflictException.class).hasMessage(WriteConflictException.CHANGED).hasCause(wrapped);
         assertThat(WriteConflictException.in(new IllegalStateException(out))).isSameAs(out);
+    }
+
+    @Test
+    void aRaceFoundAtCommitIsAConflictToo() {
+        Exception commit = new jakarta.transaction.RollbackException("ARJUNA016053: Could not commit transaction.");
+        commit.initCause(new OptimisticLockException("Unexpected row count"));
+        assertThat(WriteConflictException.translated(commit)).isInstanceOf(WriteConflictException.class).hasCause(commit);
     }
 
     @Test
