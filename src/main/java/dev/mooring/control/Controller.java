@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runs the control loop: a {@link WorkQueue} of {@link ResourceKey}s, a configurable number of
  * worker threads that hand each key to the reconciler of its kind, and a periodic resync that
  * enqueues every key the store and the engines know of. Retry policy lives here, not in the
- * reconcilers (get, reconcile, forget or addRateLimited, done).
+ * reconcilers (get, reconcile, forget or addRateLimited, done). Other work that needs the same
+ * rules (the custom resource mirror) shares the workers as a {@link WorkHandler}.
  * <p>
  * Only the leader acts ({@link Leadership}): on a follower the workers drop every key unprocessed
  * and the resync enqueues nothing; the instance that becomes leader resyncs every key at once.
@@ -41,6 +42,8 @@ public class Controller {
     Instance<Reconciler> reconcilerBeans;
     @Inject
     Instance<KeySource> keySources;
+    @Inject
+    Instance<WorkHandler> handlerBeans;
     @Inject
     MeterRegistry meters;
     @Inject
@@ -56,9 +59,10 @@ public class Controller {
     boolean enabled;
 
     private final Map<Kind, Reconciler> reconcilers = new java.util.EnumMap<>(Kind.class);
+    private final Map<String, WorkHandler> handlers = new HashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
-    private volatile WorkQueue<ResourceKey> queue;
+    private volatile WorkQueue<Work> queue;
     private ScheduledExecutorService resync;
 
     /** Starts the loop once the application (and its migrations) is up; see {@code Startup}. */
@@ -68,6 +72,9 @@ public class Controller {
         }
         for (Reconciler r : reconcilerBeans) {
             reconcilers.put(r.kind(), r);
+        }
+        for (WorkHandler h : handlerBeans) {
+            handlers.put(h.name(), h);
         }
         queue = new WorkQueue<>(RateLimiter.defaults(maxBackoff));
         meters.gauge("mooring.workqueue.depth", queue, WorkQueue::length);
@@ -87,7 +94,7 @@ public class Controller {
     }
 
     void stop(@Observes @Priority(1) ShutdownEvent ev) {
-        WorkQueue<ResourceKey> q = queue;
+        WorkQueue<Work> q = queue;
         if (q != null) {
             q.shutDown();
         }
@@ -103,16 +110,24 @@ public class Controller {
     }
 
     public void enqueue(ResourceKey key) {
-        WorkQueue<ResourceKey> q = queue;
+        WorkQueue<Work> q = queue;
         if (q != null) {
-            q.add(key);
+            q.add(Work.reconcile(key));
         }
     }
 
     public void enqueueAfter(ResourceKey key, Duration delay) {
-        WorkQueue<ResourceKey> q = queue;
+        WorkQueue<Work> q = queue;
         if (q != null) {
-            q.addAfter(key, delay);
+            q.addAfter(Work.reconcile(key), delay);
+        }
+    }
+
+    /** Queues a key for the {@link WorkHandler} of that name (see there for the rules it is handled under). */
+    public void enqueue(String handler, ResourceKey key) {
+        WorkQueue<Work> q = queue;
+        if (q != null) {
+            q.add(new Work(handler, key));
         }
     }
 
@@ -129,7 +144,7 @@ public class Controller {
     }
 
     public int queueDepth() {
-        WorkQueue<ResourceKey> q = queue;
+        WorkQueue<Work> q = queue;
         return q == null ? 0 : q.length();
     }
 
@@ -150,32 +165,51 @@ public class Controller {
     }
 
     private void work() {
-        WorkQueue<ResourceKey> q = queue;
+        WorkQueue<Work> q = queue;
         while (!q.isShuttingDown()) {
-            ResourceKey key;
+            Work work;
             try {
-                key = q.get().orElse(null);
+                work = q.get().orElse(null);
             } catch (InterruptedException e) {
                 return;
             }
-            if (key == null) {
+            if (work == null) {
                 return;
             }
             try {
-                process(q, key);
+                if (leadership.isLeader()) { // a follower never acts on an engine; the next leader resyncs every key
+                    process(q, work);
+                }
             } catch (Throwable t) {
-                LOG.errorf(t, "worker: unexpected failure on %s", key);
-                q.addRateLimited(key);
+                LOG.errorf(t, "worker: unexpected failure on %s", work);
+                q.addRateLimited(work);
             } finally {
-                q.done(key);
+                q.done(work);
             }
         }
     }
 
-    private void process(WorkQueue<ResourceKey> q, ResourceKey key) {
-        if (!leadership.isLeader()) {
-            return; // a follower never acts on an engine; the next leader resyncs every key
+    private void process(WorkQueue<Work> q, Work work) {
+        if (work.handler() == null) {
+            reconcile(q, work);
+            return;
         }
+        WorkHandler handler = handlers.get(work.handler());
+        if (handler == null) {
+            LOG.warnf("no work handler %s (key %s)", work.handler(), work.key());
+            return;
+        }
+        try {
+            handler.handle(work.key());
+            q.forget(work);
+        } catch (Exception e) {
+            LOG.infof("%s %s failed (try %d), retrying: %s", handler.name(), work.key(), q.numRequeues(work) + 1, e.toString());
+            q.addRateLimited(work);
+        }
+    }
+
+    private void reconcile(WorkQueue<Work> q, Work work) {
+        ResourceKey key = work.key();
         Reconciler reconciler = reconcilers.get(key.kind());
         if (reconciler == null) {
             LOG.warnf("no reconciler for kind %s (key %s)", key.kind(), key);
@@ -185,27 +219,39 @@ public class Controller {
         String outcome = "success";
         try {
             Result result = reconciler.reconcile(key);
-            q.forget(key);
-            result.requeueAfter().ifPresent(d -> q.addAfter(key, d));
+            q.forget(work);
+            result.requeueAfter().ifPresent(d -> q.addAfter(work, d));
         } catch (TerminalException e) {
             outcome = "terminal";
-            q.forget(key);
+            q.forget(work);
             LOG.infof("reconcile %s: %s (not retried until it changes)", key, e.getMessage());
         } catch (Exception e) {
             outcome = "error";
             Counter.builder("mooring.reconcile.errors").tag("kind", key.kind().name()).register(meters).increment();
-            int n = q.numRequeues(key);
+            int n = q.numRequeues(work);
             if (n < 3) {
                 LOG.infof("reconcile %s failed (try %d), retrying: %s", key, n + 1, e.toString());
             } else {
                 LOG.warnf("reconcile %s failed (try %d), retrying with backoff: %s", key, n + 1, e.toString());
             }
-            q.addRateLimited(key);
+            q.addRateLimited(work);
         } finally {
             Timer.builder("mooring.reconcile")
                     .description("Reconcile passes and their duration")
                     .tag("kind", key.kind().name()).tag("result", outcome)
                     .register(meters).record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /** One item of the queue: a key to reconcile (handler null), or a key of a {@link WorkHandler}. */
+    private record Work(String handler, ResourceKey key) {
+        static Work reconcile(ResourceKey key) {
+            return new Work(null, key);
+        }
+
+        @Override
+        public String toString() {
+            return handler == null ? key.toString() : handler + " " + key;
         }
     }
 }

@@ -26,8 +26,8 @@ import java.util.function.UnaryOperator;
 /**
  * Admission: checks the Apps, Volumes and Networks of a write against their namespace's Pod
  * Security level ({@link AdmissionPolicy}) before anything is stored, so nothing forbidden reaches
- * an engine. Every source calls {@link #admit} (REST, apply, compose import, Git sync, the CRD
- * mirror). In {@code enforce} mode a violation refuses the whole request (422, every field named);
+ * an engine. The write path ({@code dev.mooring.write.WritePath}) calls {@link #admit} for every
+ * source (REST, apply, compose import, rollback, Git sync, the CRD mirror). In {@code enforce} mode a violation refuses the whole request (422, every field named);
  * in {@code audit} mode it is let through and, once stored, recorded as a Warning event.
  *
  * <p>Host paths and build contexts are also checked again right before use

@@ -7,15 +7,13 @@ import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.ResourceStatus;
 import dev.mooring.api.Secret;
 import dev.mooring.api.ResourceKey;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
+import dev.mooring.store.ResourceRows.Meta;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +22,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
+import static dev.mooring.store.ResourceRows.decode;
+import static dev.mooring.store.ResourceRows.kindOf;
+import static dev.mooring.store.ResourceRows.now;
+import static dev.mooring.store.ResourceRows.specDocument;
+
 /**
  * The desired-state store: the only truth for what should run. Every write bumps
  * {@code metadata.resourceVersion}; a spec change bumps {@code metadata.generation}; every
  * committed change notifies the control loop (after commit, see {@link ResourceChanged}).
  */
 @ApplicationScoped
+@TranslatesConflicts
 public class ResourceStore {
-    public static final String SOURCE_REST = "rest";
-    public static final String SOURCE_CRD = "crd";
-
     @Inject
     EntityManager em;
     @Inject
@@ -60,7 +61,7 @@ public class ResourceStore {
 
     @Transactional
     public Optional<MooringResource<?, ?>> find(Kind kind, String namespace, String name) {
-        return record(kind.name(), namespace, name).map(this::decode);
+        return record(kind.name(), namespace, name).map(ResourceRows::decode);
     }
 
     /** Resources of a kind, in one namespace or (namespace null) all, matching every selector label. */
@@ -89,17 +90,10 @@ public class ResourceStore {
 
     @Transactional
     public List<ResourceKey> keys() {
-        return em.createQuery("select kind, namespace, name from ResourceRecord", Object[].class).getResultList().stream()
-                .map(a -> new ResourceKey(Kind.valueOf((String) a[0]), (String) a[1], (String) a[2])).toList();
+        return keys(em.createQuery("select kind, namespace, name from ResourceRecord", Object[].class).getResultList());
     }
 
     // ---- writes ------------------------------------------------------------------------
-
-    /** Creates the resource; 409 when the name is taken. */
-    @Transactional
-    public MooringResource<?, ?> create(MooringResource<?, ?> desired) {
-        return create(desired, SOURCE_REST);
-    }
 
     /** Creates the resource owned by {@code source}; 409 when the name is taken. */
     @Transactional
@@ -107,13 +101,13 @@ public class ResourceStore {
         Kind kind = Kind.of(desired);
         Optional<ResourceRecord> existing = record(kind.name(), desired.namespace(), desired.name());
         if (existing.isPresent()) {
-            requireOwner(existing.get(), source);
+            ResourceSources.requireOwner(existing.get(), source);
             throw ApiException.alreadyExists(kind.name(), desired.namespace(), desired.name());
         }
         return insert(kind, desired, false, source).resource();
     }
 
-    /** Which source owns the resource: {@link #SOURCE_REST}, {@link #SOURCE_CRD} or {@code git:<ns>/<name>}. */
+    /** Which source owns the resource: {@link ResourceSources#REST}, {@link ResourceSources#CRD} or {@link ResourceSources#git}. */
     @Transactional
     public Optional<String> sourceOf(Kind kind, String namespace, String name) {
         return record(kind.name(), namespace, name).map(r -> r.source);
@@ -122,55 +116,21 @@ public class ResourceStore {
     /** Every resource a source owns, e.g. to prune what left a Git repository. */
     @Transactional
     public List<ResourceKey> keysOwnedBy(String source) {
-        return em.createQuery("select kind, namespace, name from ResourceRecord where source = ?1 order by kind, namespace, name", Object[].class)
-                .setParameter(1, source).getResultList().stream()
-                .map(a -> new ResourceKey(Kind.valueOf((String) a[0]), (String) a[1], (String) a[2])).toList();
-    }
-
-    /** The source name of a GitRepository. */
-    public static String gitSource(String namespace, String name) {
-        return "git:" + namespace + "/" + name;
-    }
-
-    /** A source named for people: "the REST API", "GitRepository ns/name", "its Kubernetes custom resource". */
-    public static String describeSource(String source) {
-        if (source == null || source.equals(SOURCE_REST)) {
-            return "the REST API";
-        }
-        if (source.equals(SOURCE_CRD)) {
-            return "its Kubernetes custom resource";
-        }
-        if (source.startsWith("git:")) {
-            return "GitRepository " + source.substring(4);
-        }
-        return source;
-    }
-
-    /** A second source may not take over a resource silently: 409 naming the owner. */
-    private static void requireOwner(ResourceRecord row, String source) {
-        String owner = row.source == null ? SOURCE_REST : row.source;
-        if (!owner.equals(source)) {
-            throw ApiException.conflict(row.kind + " " + row.namespace + "/" + row.name + " is owned by "
-                    + describeSource(owner) + "; change it there, not through " + describeSource(source));
-        }
+        return keys(em.createQuery("select kind, namespace, name from ResourceRecord where source = ?1 order by kind, namespace, name", Object[].class)
+                .setParameter(1, source).getResultList());
     }
 
     /**
-     * Replaces spec, labels and annotations (PUT). With {@code metadata.resourceVersion} set, it
-     * must match the stored one; status is never taken from the request.
+     * Replaces spec, labels and annotations (PUT) on behalf of {@code source}, which must own the
+     * resource. With {@code metadata.resourceVersion} set, it must match the stored one; status is
+     * never taken from the request.
      */
-    @Transactional
-    public Written replace(MooringResource<?, ?> desired) {
-        return replace(desired, SOURCE_REST);
-    }
-
-    /** {@link #replace(MooringResource)} on behalf of {@code source}, which must own the resource. */
     @Transactional
     public Written replace(MooringResource<?, ?> desired, String source) {
         Kind kind = Kind.of(desired);
         ResourceRecord row = record(kind.name(), desired.namespace(), desired.name())
                 .orElseThrow(() -> ApiException.notFound(kind.name(), desired.namespace(), desired.name()));
-        requireOwner(row, source);
+        ResourceSources.requireOwner(row, source);
         String rv = desired.getMetadata().getResourceVersion();
         if (rv != null && !rv.equals(Long.toString(row.resourceVersion))) {
             throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
@@ -180,13 +140,10 @@ public class ResourceStore {
         return update(row, kind, desired, false);
     }
 
-    /** Creates or updates each resource in one transaction, all or nothing (POST /apply). */
-    @Transactional
-    public List<Written> apply(List<MooringResource<?, ?>> resources, boolean dryRun) {
-        return apply(resources, dryRun, SOURCE_REST);
-    }
-
-    /** {@link #apply(List, boolean)} on behalf of {@code source}, which must own every existing resource. */
+    /**
+     * Creates or updates each resource in one transaction, all or nothing (POST /apply), on behalf
+     * of {@code source}, which must own every existing resource.
+     */
     @Transactional
     public List<Written> apply(List<MooringResource<?, ?>> resources, boolean dryRun, String source) {
         List<Written> out = new ArrayList<>();
@@ -196,7 +153,7 @@ public class ResourceStore {
             if (row.isEmpty()) {
                 out.add(insert(kind, desired, dryRun, source));
             } else {
-                requireOwner(row.get(), source);
+                ResourceSources.requireOwner(row.get(), source);
                 if (row.get().deletionTimestamp != null) {
                     throw ApiException.conflict(kind.name() + " " + desired.namespace() + "/" + desired.name()
                             + " is being deleted; apply it again once it is gone");
@@ -216,7 +173,7 @@ public class ResourceStore {
      */
     @Transactional
     public Written delete(Kind kind, String namespace, String name) {
-        return delete(kind, namespace, name, SOURCE_REST);
+        return delete(kind, namespace, name, ResourceSources.REST);
     }
 
     /** {@link #delete(Kind, String, String)} on behalf of {@code source}, which must own the resource. */
@@ -224,7 +181,7 @@ public class ResourceStore {
     public Written delete(Kind kind, String namespace, String name, String source) {
         ResourceRecord row = record(kind.name(), namespace, name)
                 .orElseThrow(() -> ApiException.notFound(kind.name(), namespace, name));
-        requireOwner(row, source);
+        ResourceSources.requireOwner(row, source);
         MooringResource<?, ?> res = decode(row);
         String before = res.getMetadata().getResourceVersion();
         List<String> finalizers = res.getMetadata().getFinalizers();
@@ -275,6 +232,7 @@ public class ResourceStore {
         } else {
             row.meta = ResourceCodec.toJson(meta);
         }
+        em.flush(); // a lost race shows here, as a WriteConflictException, even inside a caller's transaction
         notifyChange(key.kind().name(), key.namespace(), key.name());
     }
 
@@ -348,80 +306,16 @@ public class ResourceStore {
                 .getResultStream().findFirst();
     }
 
+    private static List<ResourceKey> keys(List<Object[]> rows) {
+        return rows.stream().map(a -> new ResourceKey(Kind.valueOf((String) a[0]), (String) a[1], (String) a[2])).toList();
+    }
+
     private void deleteEvents(String uid) {
         em.createQuery("delete from EventRecord where objectUid = ?1").setParameter(1, uid).executeUpdate();
     }
 
     private void notifyChange(String kind, String namespace, String name) {
         changes.fire(new ResourceChanged(new ResourceKey(Kind.valueOf(kind), namespace, name)));
-    }
-
-    /** Turns a row into its resource object: metadata from columns, spec and status from JSON. */
-    MooringResource<?, ?> decode(ResourceRecord row) {
-        Kind kind = Kind.byName(row.kind).orElseThrow();
-        MooringResource<?, ?> res;
-        try {
-            res = kind.type.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-        Meta meta = ResourceCodec.fromJson(row.meta, Meta.class);
-        ObjectMeta m = new ObjectMeta();
-        m.setName(row.name);
-        m.setNamespace(row.namespace);
-        m.setUid(row.uid);
-        m.setResourceVersion(Long.toString(row.resourceVersion));
-        m.setGeneration(row.generation);
-        m.setCreationTimestamp(row.creationTimestamp.toString());
-        m.setDeletionTimestamp(row.deletionTimestamp == null ? null : row.deletionTimestamp.toString());
-        m.setLabels(meta.labels);
-        m.setAnnotations(meta.annotations);
-        m.setFinalizers(meta.finalizers);
-        res.setMetadata(m);
-        setSpecAndStatus(res, kind, row);
-        if (res instanceof Secret secret) {
-            SecretStore.showDigests(secret, row.spec);
-        }
-        return res;
-    }
-
-    /** The spec column: the spec as JSON; for a Secret, its values' digests (the values go to {@link SecretStore}). */
-    private static String specDocument(MooringResource<?, ?> desired) {
-        return desired instanceof Secret secret ? SecretStore.digestDocument(secret) : ResourceCodec.toJson(desired.getSpec());
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void setSpecAndStatus(MooringResource res, Kind kind, ResourceRecord row) {
-        // Erasure hides the concrete types; read them from the kind's declared generics.
-        var generic = (java.lang.reflect.ParameterizedType) kind.type.getGenericSuperclass();
-        Class<?> specType = (Class<?>) generic.getActualTypeArguments()[0];
-        Class<?> statusType = (Class<?>) generic.getActualTypeArguments()[1];
-        res.setSpec(ResourceCodec.fromJson(row.spec, specType));
-        res.setStatus(row.status == null ? null : ResourceCodec.fromJson(row.status, statusType));
-    }
-
-    private static String kindOf(Class<?> type) {
-        return type.getSimpleName();
-    }
-
-    private static Instant now() {
-        // Microseconds: what both H2 and PostgreSQL keep, so a value reads back as written.
-        return Instant.now().truncatedTo(ChronoUnit.MICROS);
-    }
-
-    /** The user-editable part of metadata, kept as one JSON document. */
-    static final class Meta {
-        public Map<String, String> labels;
-        public Map<String, String> annotations;
-        public List<String> finalizers;
-
-        static Meta of(ObjectMeta m) {
-            Meta meta = new Meta();
-            meta.labels = m.getLabels() == null || m.getLabels().isEmpty() ? null : new LinkedHashMap<>(new java.util.TreeMap<>(m.getLabels()));
-            meta.annotations = m.getAnnotations() == null || m.getAnnotations().isEmpty() ? null : new LinkedHashMap<>(new java.util.TreeMap<>(m.getAnnotations()));
-            meta.finalizers = m.getFinalizers() == null || m.getFinalizers().isEmpty() ? null : new ArrayList<>(m.getFinalizers());
-            return meta;
-        }
     }
 
     // ---- Git source: apply and prune at once, hand-over, annotations --------------------
@@ -440,7 +334,7 @@ public class ResourceStore {
             if (dryRun) {
                 ResourceRecord row = record(key.kind().name(), key.namespace(), key.name())
                         .orElseThrow(() -> ApiException.notFound(key.kind().name(), key.namespace(), key.name()));
-                requireOwner(row, source);
+                ResourceSources.requireOwner(row, source);
                 out.add(new Written(decode(row), Outcome.deleted, Long.toString(row.resourceVersion)));
             } else {
                 out.add(delete(kind, key.namespace(), key.name(), source));

@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * {@link #value} decrypts, for the executor, one value at a time.
  */
 @ApplicationScoped
+@TranslatesConflicts
 public class SecretStore {
     private static final Logger LOG = Logger.getLogger(SecretStore.class);
     private static final TypeReference<TreeMap<String, String>> DIGESTS = new TypeReference<>() {

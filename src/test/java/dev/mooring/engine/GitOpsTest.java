@@ -261,6 +261,36 @@ class GitOpsTest {
         assertThat(DockerCli.run("volume", "ls", "-q", "--filter", "label=dev.mooring.namespace=" + ns)).isBlank();
     }
 
+    /**
+     * Issue 11: a commit goes through the one write path, so a dependency cycle is refused by the
+     * same check and in the same words as a REST apply of the same Apps, placed in its file.
+     */
+    @Test
+    void aCommitWhoseAppsDependOnEachOtherInACycleIsRefusedLikeARestApply() {
+        String a = git.commit("ok", Map.of("apps/a.yaml", app("a", 0, DockerCli.IMAGE, "")));
+        createRepository("site", git.url(), "interval: 1s");
+        awaitSynced("site", a);
+        String appA = app("a", 0, DockerCli.IMAGE, "dependsOn: [{app: b}]");
+        String appB = app("b", 0, DockerCli.IMAGE, "dependsOn: [{app: a}]");
+        String b = git.commit("cycle", Map.of("apps/a.yaml", appA, "apps/b.yaml", appB));
+        String refusal = "Apps in namespace " + ns + " depend on each other in a cycle: a -> b -> a";
+        JsonPath s = awaitAttempted("site", b);
+        assertThat(s.getString("status.lastSyncedCommit")).isEqualTo(a);
+        assertThat(Api.conditionReason(s, "Synced")).isEqualTo("DependencyCycle");
+        assertThat(s.getString("status.lastError.message")).isEqualTo(refusal);
+        List<Map<String, String>> errors = s.getList("status.lastError.errors");
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.get("file")).isEqualTo("apps/a.yaml");
+            assertThat(e.get("field")).isEqualTo("spec.dependsOn");
+            assertThat(e.get("message")).isEqualTo(refusal);
+        });
+        assertThat(Api.get(ns, "apps", "b").statusCode()).isEqualTo(404);
+
+        Response rest = Api.apply(appA + "---\n" + appB);
+        assertThat(rest.statusCode()).as(rest.asString()).isEqualTo(422);
+        assertThat(rest.jsonPath().getString("detail")).isEqualTo("App " + ns + "/a: spec.dependsOn: " + refusal);
+    }
+
     @Test
     void aResourceOfAnotherSourceIsNotTakenOverAndADeletedRepositoryHandsItsOwnToRest() throws Exception {
         Api.applyOk(app("taken", 0, DockerCli.IMAGE, ""));

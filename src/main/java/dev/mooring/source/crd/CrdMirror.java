@@ -7,16 +7,19 @@ import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.ResourceStatus;
-import dev.mooring.api.Validation;
+import dev.mooring.control.Controller;
 import dev.mooring.control.Leadership;
-import dev.mooring.control.RateLimiter;
+import dev.mooring.control.WorkHandler;
 import dev.mooring.api.ResourceKey;
-import dev.mooring.control.WorkQueue;
 import dev.mooring.reconcile.StatusWriter;
-import dev.mooring.security.Admission;
 import dev.mooring.security.AuditLog;
 import dev.mooring.store.ResourceChanged;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
+import dev.mooring.write.Actor;
+import dev.mooring.write.WritePath;
+import dev.mooring.write.WriteRefused;
+import dev.mooring.write.WriteRequest;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -43,13 +46,15 @@ import java.util.concurrent.Executors;
 
 /**
  * The CRD source: informers on Mooring's custom resources (in {@code mooring.crd.namespaces}, or
- * all) mirror each one into the store, owned by {@link ResourceStore#SOURCE_CRD}, through the same
- * Validation, dependency-cycle check and Admission as the REST API, each change in the audit log
- * as user {@value AuditLog#CRD_USER}; the loop reconciles it like any other resource, and
- * its status and events are written back to the custom resource.
+ * all) mirror each one into the store, owned by {@link ResourceSources#CRD}, through the
+ * {@link WritePath} like a REST apply, each change in the audit log as user
+ * {@value AuditLog#CRD_USER}; the loop reconciles it like any other resource, and its status and
+ * events are written back to the custom resource.
  * <p>
  * Level-based like the loop itself: an informer event, a store change or a status the loop wrote
- * only enqueues the key; {@link #sync} then compares the custom resource with the stored one.
+ * only enqueues the key, as work of the Controller's workers ({@link WorkHandler}, same backoff
+ * and leadership rule as a reconcile); {@link #sync} then compares the custom resource with the
+ * stored one.
  * Deletion: Mooring's finalizer holds the custom resource until the store has removed the
  * resource, which happens once the reconciler has removed its containers.
  * <p>
@@ -58,7 +63,9 @@ import java.util.concurrent.Executors;
  * no API server is contacted.
  */
 @ApplicationScoped
-public class CrdMirror {
+public class CrdMirror implements WorkHandler {
+    /** The name of the mirror's work on the Controller's workers. */
+    static final String WORK = "crd";
     private static final Logger LOG = Logger.getLogger(CrdMirror.class);
     /** The custom resource's metadata.generation that the stored spec came from. */
     static final String CRD_GENERATION = "mooring.dev/crd-generation";
@@ -76,9 +83,11 @@ public class CrdMirror {
     @Inject
     ResourceStore store;
     @Inject
-    Admission admission;
+    WritePath writes;
     @Inject
     AuditLog audit;
+    @Inject
+    Controller controller;
 
     private final Map<Kind, List<SharedIndexInformer<MooringResource<?, ?>>>> informers = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -86,7 +95,8 @@ public class CrdMirror {
      * one): a change to another App of their namespace may lift the refusal, so it syncs them again.
      */
     private final java.util.Set<ResourceKey> cycleRefused = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile WorkQueue<ResourceKey> queue;
+    /** True from {@link #start} to {@link #stop}: while this instance leads and the informers run. */
+    private volatile boolean running;
     private volatile CrdWriter writer;
     private ExecutorService events;
 
@@ -106,22 +116,20 @@ public class CrdMirror {
     }
 
     synchronized void start() {
-        if (queue != null) {
+        if (running) {
             return;
         }
         KubernetesClient client = clients.get();
         writer = new CrdWriter(client);
-        WorkQueue<ResourceKey> q = new WorkQueue<>(RateLimiter.defaults(Duration.ofMinutes(2)));
-        queue = q;
+        running = true;
         events = Executors.newSingleThreadExecutor(r -> daemon(r, "mooring-crd-events"));
-        daemon(() -> work(q), "mooring-crd-mirror").start();
         List<String> watched = namespaces.orElse(List.of()).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         for (Kind kind : CustomResources.kinds()) {
             List<SharedIndexInformer<MooringResource<?, ?>>> list = new ArrayList<>();
             for (String ns : watched.isEmpty() ? java.util.Collections.<String>singletonList(null) : watched) {
                 var op = writer.api(kind);
                 var informer = (ns == null ? op.inAnyNamespace() : op.inNamespace(ns)).runnableInformer(resyncInterval.toMillis());
-                informer.addEventHandler(new Handler(q));
+                informer.addEventHandler(new Handler(this::enqueue));
                 list.add(informer);
             }
             informers.put(kind, list);
@@ -139,21 +147,19 @@ public class CrdMirror {
                 }
             }
             // Custom resources deleted while nobody led: their stored copies are still here.
-            for (ResourceKey key : QuarkusTransaction.requiringNew().call(() -> store.keysOwnedBy(ResourceStore.SOURCE_CRD))) {
+            for (ResourceKey key : QuarkusTransaction.requiringNew().call(() -> store.keysOwnedBy(ResourceSources.CRD))) {
                 if (watched.isEmpty() || watched.contains(key.namespace())) {
-                    q.add(key);
+                    enqueue(key);
                 }
             }
         }, "mooring-crd-start").start();
     }
 
     synchronized void stop() {
-        WorkQueue<ResourceKey> q = queue;
-        if (q == null) {
+        if (!running) {
             return;
         }
-        queue = null;
-        q.shutDown();
+        running = false; // keys still queued are dropped by the workers (this instance no longer leads) or found unchanged
         informers.values().forEach(list -> list.forEach(SharedIndexInformer::stop));
         informers.clear();
         cycleRefused.clear();
@@ -163,7 +169,7 @@ public class CrdMirror {
 
     /** The informers are synced: every custom resource in the watched namespaces is in their caches. */
     public boolean hasSynced() {
-        return queue != null && !informers.isEmpty() && informers.values().stream().flatMap(List::stream).allMatch(SharedIndexInformer::hasSynced);
+        return running && !informers.isEmpty() && informers.values().stream().flatMap(List::stream).allMatch(SharedIndexInformer::hasSynced);
     }
 
     // ---- triggers from the store and the loop ------------------------------------------------
@@ -177,7 +183,7 @@ public class CrdMirror {
 
     void onWritten(@Observes StatusWriter.Written w) {
         enqueue(w.key());
-        if (w.type() != null && queue != null) {
+        if (w.type() != null && running) {
             Kind kind = w.key().kind();
             MooringResource<?, ?> cr = kind == null || !CustomResources.offered(kind.name()) ? null : cached(kind, w.key().namespace(), w.key().name());
             if (cr != null && isOwned(kind, cr)) {
@@ -191,14 +197,13 @@ public class CrdMirror {
     }
 
     private void enqueue(ResourceKey key) {
-        WorkQueue<ResourceKey> q = queue;
-        if (q != null && CustomResources.offered(key.kind().name())) {
-            q.add(key);
+        if (running && CustomResources.offered(key.kind().name())) {
+            controller.enqueue(WORK, key);
         }
     }
 
     private boolean isOwned(Kind kind, MooringResource<?, ?> cr) {
-        return owner(kind, cr.namespace(), cr.name()).map(ResourceStore.SOURCE_CRD::equals).orElse(false);
+        return owner(kind, cr.namespace(), cr.name()).map(ResourceSources.CRD::equals).orElse(false);
     }
 
     private Optional<String> owner(Kind kind, String namespace, String name) {
@@ -207,27 +212,14 @@ public class CrdMirror {
 
     // ---- the mirror ------------------------------------------------------------------------------
 
-    private void work(WorkQueue<ResourceKey> q) {
-        while (!q.isShuttingDown()) {
-            ResourceKey key;
-            try {
-                key = q.get().orElse(null);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (key == null) {
-                return;
-            }
-            try {
-                sync(key);
-                q.forget(key);
-            } catch (Exception e) {
-                LOG.infof("CRD source: %s: %s (retrying)", key, e.toString());
-                q.addRateLimited(key);
-            } finally {
-                q.done(key);
-            }
-        }
+    @Override
+    public String name() {
+        return WORK;
+    }
+
+    @Override
+    public void handle(ResourceKey key) {
+        sync(key);
     }
 
     /** Brings the store's copy of one custom resource, and the custom resource's status, up to date. */
@@ -236,21 +228,20 @@ public class CrdMirror {
         MooringResource<?, ?> cr = cached(kind, key.namespace(), key.name());
         Optional<MooringResource<?, ?>> stored = store.find(kind, key.namespace(), key.name());
         Optional<String> owner = owner(kind, key.namespace(), key.name());
-        boolean ours = owner.map(ResourceStore.SOURCE_CRD::equals).orElse(false);
+        boolean ours = owner.map(ResourceSources.CRD::equals).orElse(false);
         if (cr == null || cr.isDeleting()) {
             cycleRefused.remove(key);
         }
         if (cr == null) {
             // Gone from the API server (removed without waiting for our finalizer): clean up after it.
             if (stored.isPresent() && ours && !stored.get().isDeleting()) {
-                audit.sourceWrote(AuditLog.CRD_USER, store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD),
-                        "the custom resource is gone from the API server");
+                delete(key, "the custom resource is gone from the API server");
             }
             return;
         }
         if (owner.isPresent() && !ours) {
             refuse(kind, cr, stored.orElse(null), "Conflict", kind.name() + " " + key.namespace() + "/" + key.name() + " is owned by "
-                    + ResourceStore.describeSource(owner.get()) + "; delete it there first or rename this custom resource");
+                    + ResourceSources.describe(owner.get()) + "; delete it there first or rename this custom resource");
             return;
         }
         if (cr.isDeleting()) {
@@ -258,8 +249,7 @@ public class CrdMirror {
                 writer.removeFinalizer(kind, cr); // the containers are gone: let the custom resource go
             } else {
                 if (!stored.get().isDeleting()) {
-                    audit.sourceWrote(AuditLog.CRD_USER, store.delete(kind, key.namespace(), key.name(), ResourceStore.SOURCE_CRD),
-                            "the custom resource was deleted");
+                    delete(key, "the custom resource was deleted");
                 }
                 writeStatus(kind, cr, store.find(kind, key.namespace(), key.name()).orElse(null));
             }
@@ -268,36 +258,43 @@ public class CrdMirror {
         if (cr.getMetadata().getFinalizers() == null || !cr.getMetadata().getFinalizers().contains(MooringResource.FINALIZER)) {
             writer.addFinalizer(kind, cr);
         }
-        MooringResource<?, ?> desired = desired(kind, cr);
-        List<ApiException.FieldError> errors = new ArrayList<>(Validation.validate(desired));
-        if (errors.isEmpty() && desired instanceof App) {
-            // Like the REST API: an App that would close a dependency cycle would wait forever, so it
-            // is refused. Marked before the others are read: a change to them from now on syncs it again.
-            cycleRefused.add(key);
-            ApiException.FieldError cycle = Validation.dependencyCycle(Map.of(key.namespace(), store.list(App.class, key.namespace())), List.of(desired));
-            if (cycle != null) {
-                errors.add(cycle);
-            } else {
-                cycleRefused.remove(key);
-            }
-        }
-        if (!errors.isEmpty()) {
-            refuse(kind, cr, stored.orElse(null), "Invalid", ApiException.invalid(errors).getMessage());
-            return;
-        }
         try {
-            List<Admission.Finding> findings = admission.admit(List.of(desired));
-            List<ResourceStore.Written> written = store.apply(List.of(desired), false, ResourceStore.SOURCE_CRD);
-            admission.record(findings, written.stream().<MooringResource<?, ?>>map(ResourceStore.Written::resource).toList());
-            if (written.get(0).outcome() != ResourceStore.Outcome.unchanged) {
-                LOG.debugf("CRD source: %s %s", key, written.get(0).outcome());
-                audit.sourceWrote(AuditLog.CRD_USER, written.get(0), "custom resource generation " + cr.getMetadata().getGeneration());
-            }
+            mirror(key, cr);
         } catch (ApiException e) {
             refuse(kind, cr, stored.orElse(null), e.status == 409 ? "Conflict" : e.status == 422 && !e.title.equals("Invalid Resource") ? "Forbidden" : "Invalid", e.getMessage());
             return;
         }
         writeStatus(kind, cr, store.find(kind, key.namespace(), key.name()).orElse(null));
+    }
+
+    /**
+     * Writes the custom resource's copy through the write path, like a REST apply. An App that
+     * would close a dependency cycle would wait forever, so it is refused; it is marked before the
+     * others are read, so that a change to them from now on syncs it again.
+     */
+    private void mirror(ResourceKey key, MooringResource<?, ?> cr) {
+        MooringResource<?, ?> desired = desired(key.kind(), cr);
+        if (desired instanceof App) {
+            cycleRefused.add(key);
+        }
+        try {
+            Actor actor = Actor.crd("custom resource generation " + cr.getMetadata().getGeneration());
+            ResourceStore.Written w = writes.write(WriteRequest.apply(List.of(desired), ResourceSources.CRD, actor, false)).get(0);
+            if (w.outcome() != ResourceStore.Outcome.unchanged) {
+                LOG.debugf("CRD source: %s %s", key, w.outcome());
+            }
+            cycleRefused.remove(key);
+        } catch (RuntimeException e) {
+            if (!(e instanceof WriteRefused refused && refused.step == WriteRefused.Step.DEPENDENCY_CYCLE)) {
+                cycleRefused.remove(key);
+            }
+            throw e;
+        }
+    }
+
+    /** Starts the deletion of the stored copy, for the reason given. */
+    private void delete(ResourceKey key, String why) {
+        writes.write(WriteRequest.delete(key, ResourceSources.CRD, Actor.crd(why)));
     }
 
     /** The custom resource as Mooring would receive it through REST: name, labels, annotations, spec. */
@@ -374,14 +371,14 @@ public class CrdMirror {
 
     /** Informer events only enqueue the key. */
     private static final class Handler implements ResourceEventHandler<MooringResource<?, ?>> {
-        private final WorkQueue<ResourceKey> q;
+        private final java.util.function.Consumer<ResourceKey> enqueue;
 
-        Handler(WorkQueue<ResourceKey> q) {
-            this.q = q;
+        Handler(java.util.function.Consumer<ResourceKey> enqueue) {
+            this.enqueue = enqueue;
         }
 
         private void add(MooringResource<?, ?> r) {
-            q.add(ResourceKey.of(r));
+            enqueue.accept(ResourceKey.of(r));
         }
 
         @Override

@@ -45,7 +45,7 @@ public class GitRepositoryApi {
     @Inject
     ResourceStore store;
     @Inject
-    GitSync sync;
+    GitSecrets gitSecrets;
     @Inject
     GitRepositoryReconciler reconciler;
     @Inject
@@ -71,8 +71,8 @@ public class GitRepositoryApi {
         String secretKey = spec.webhook.secretRef.keyOrDefault();
         byte[] secret;
         try {
-            secret = sync.secretValues(ns, secretName, "spec.webhook.secretRef", List.of(secretKey)).get(secretKey);
-        } catch (GitSync.SyncFailure e) {
+            secret = gitSecrets.secretValues(ns, secretName, "spec.webhook.secretRef", List.of(secretKey)).get(secretKey);
+        } catch (SyncFailure e) {
             throw unauthorized("the signature cannot be checked: " + e.getMessage());
         }
         if (secret == null) {

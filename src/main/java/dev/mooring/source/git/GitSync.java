@@ -1,8 +1,5 @@
 package dev.mooring.source.git;
 
-import dev.mooring.api.ApiException;
-import dev.mooring.api.ApiException.FieldError;
-import dev.mooring.api.App;
 import dev.mooring.api.Condition;
 import dev.mooring.api.GitRepository;
 import dev.mooring.api.GitRepositorySpec;
@@ -10,32 +7,28 @@ import dev.mooring.api.GitRepositoryStatus;
 import dev.mooring.api.GitRepositoryStatus.FileError;
 import dev.mooring.api.GitRepositoryStatus.NextSync;
 import dev.mooring.api.GitRepositoryStatus.PendingChange;
-import dev.mooring.api.GitRepositoryStatus.PruneConfirmation;
 import dev.mooring.api.GitRepositoryStatus.SyncError;
 import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
-import dev.mooring.api.Secret;
-import dev.mooring.api.Validation;
 import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.StatusWriter;
 import dev.mooring.security.Admission;
-import dev.mooring.security.AuditLog;
 import dev.mooring.security.GitUrlPolicy;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
-import dev.mooring.store.ResourceStore.Outcome;
 import dev.mooring.store.ResourceStore.Written;
-import dev.mooring.store.SecretStore;
+import dev.mooring.write.Actor;
+import dev.mooring.write.WritePath;
+import dev.mooring.write.WriteRefused;
+import dev.mooring.write.WriteRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +55,7 @@ public class GitSync {
     @Inject
     ResourceStore store;
     @Inject
-    SecretStore secrets;
+    GitSecrets gitSecrets;
     @Inject
     Admission admission;
     @Inject
@@ -70,7 +63,7 @@ public class GitSync {
     @Inject
     NextSyncPlans nextSyncPlans;
     @Inject
-    AuditLog audit;
+    WritePath writes;
     @ConfigProperty(name = "mooring.data-dir")
     Path dataDir;
     @ConfigProperty(name = "mooring.git.prune-confirm-ratio", defaultValue = "0.5")
@@ -87,18 +80,6 @@ public class GitSync {
      */
     static final String NO_GIT_ANSWER = "the repository did not answer as a Git server"
             + " (check the URL, that Mooring can reach it, and the credentials of spec.secretRef)";
-
-    /** A reason this commit cannot be applied, with the errors by file. */
-    static final class SyncFailure extends Exception {
-        final String reason;
-        final List<FileError> errors;
-
-        SyncFailure(String reason, String message, List<FileError> errors) {
-            super(message);
-            this.reason = reason;
-            this.errors = errors;
-        }
-    }
 
     GitCheckouts checkouts(String namespace, String name) {
         // absolute: build contexts that compose files in the checkout name are stored as absolute paths
@@ -123,7 +104,7 @@ public class GitSync {
                 return;
             }
             try {
-                commit = checkouts.fetch(spec.url, spec.ref(), credentials(repo), gitUrls::hostRefusal);
+                commit = checkouts.fetch(spec.url, spec.ref(), gitSecrets.credentials(repo), gitUrls::hostRefusal);
             } catch (SyncFailure e) {
                 fail(key, repo, s, null, e, now);
                 return;
@@ -145,7 +126,7 @@ public class GitSync {
             fail(key, repo, s, commit, new SyncFailure(e.reason, "commit " + shortId(commit) + " cannot be checked out: " + e.getMessage(), List.of()), now);
         } catch (Exception e) {
             LOG.debugf(e, "%s: sync of %s failed", key, commit);
-            fail(key, repo, s, commit, new SyncFailure("SyncFailed", "commit " + shortId(commit) + " cannot be applied: " + message(e), List.of()), now);
+            fail(key, repo, s, commit, new SyncFailure("SyncFailed", "commit " + shortId(commit) + " cannot be applied: " + SyncFailure.message(e), List.of()), now);
         }
     }
 
@@ -175,11 +156,11 @@ public class GitSync {
     private void apply(ResourceKey key, GitRepository repo, GitRepositoryStatus s, String commit, GitCheckouts checkouts, boolean planOnly, Instant now) throws Exception {
         GitRepositorySpec spec = repo.getSpec();
         String ns = repo.namespace();
-        String source = ResourceStore.gitSource(ns, repo.name());
+        String source = ResourceSources.git(ns, repo.name());
         Path dir = checkouts.materialize(commit);
         CommitManifests.Loaded loaded = CommitManifests.load(dir, spec.pathOrRoot(), ns);
         if (!loaded.errors().isEmpty()) {
-            throw new SyncFailure("InvalidManifests", errorCount(loaded.errors()) + " in commit " + shortId(commit) + ": " + describe(loaded.errors()), loaded.errors());
+            throw SyncFailure.invalidManifests(commit, loaded.errors());
         }
         List<MooringResource<?, ?>> resources = loaded.resources();
         Set<ResourceKey> inGit = new LinkedHashSet<>();
@@ -187,20 +168,9 @@ public class GitSync {
         List<ResourceKey> owned = store.keysOwnedBy(source);
         List<ResourceKey> leftGit = owned.stream().filter(k -> !inGit.contains(k)).toList();
         List<ResourceKey> prune = spec.pruneEnabled() ? leftGit : List.of();
-        checkCycles(ns, resources, prune, loaded.fileOf());
-        List<Admission.Finding> findings;
-        try {
-            findings = admission.admit(resources);
-        } catch (ApiException e) {
-            throw failure("AdmissionDenied", commit, e, loaded.fileOf());
-        }
-        List<Written> preview;
-        try {
-            preview = store.applyAndPrune(resources, prune, true, source);
-        } catch (RuntimeException e) {
-            throw failure("Conflict", commit, e, loaded.fileOf());
-        }
-        List<PendingChange> pending = pendingChanges(preview);
+        Actor actor = Actor.git("commit " + commit + " of GitRepository " + ns + "/" + repo.name());
+        List<Written> preview = preview(WriteRequest.apply(resources, source, actor, true).pruning(prune), commit, loaded.fileOf());
+        List<PendingChange> pending = SyncStatus.pendingChanges(preview);
         double ratio = spec.pruneConfirmRatio != null ? spec.pruneConfirmRatio : defaultConfirmRatio;
         boolean pruneExceeds = !prune.isEmpty() && prune.size() > ratio * owned.size();
         if (planOnly) {
@@ -209,58 +179,20 @@ public class GitSync {
             return;
         }
         if (pruneExceeds && !commit.equals(GitRepositoryReconciler.confirmedCommit(repo))) {
-            PruneConfirmation c = new PruneConfirmation();
-            c.commit = commit;
-            c.prune = prune.stream().map(k -> k.kind() + "/" + k.name()).toList();
-            c.pruneCount = prune.size();
-            c.ownedCount = owned.size();
-            c.ratio = ratio;
             boolean announced = s.pruneConfirmation == null || !commit.equals(s.pruneConfirmation.commit);
-            s.pruneConfirmation = c;
+            String msg = SyncStatus.awaitConfirmation(s, repo, commit, prune, owned.size(), ratio, now);
             s.pendingChanges = pending;
             s.nextSync = nextSyncPlans.of(commit, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED, preview, now);
-            s.lastError = null;
-            String msg = "commit " + shortId(commit) + " would delete " + c.pruneCount + " of the " + c.ownedCount
-                    + " resources this repository owns (" + String.join(", ", c.prune) + "), more than its share " + ratio
-                    + "; nothing was changed. Confirm with POST /api/v1alpha1/namespaces/" + ns + "/gitrepositories/" + repo.name()
-                    + "/confirm?commit=" + commit;
-            s.setCondition(GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED, true, "PruneExceedsRatio", msg, now);
-            s.setCondition(GitRepositoryStatus.SYNCED, false, "PruneConfirmationRequired", msg, now);
-            s.setCondition(Condition.READY, false, "PruneConfirmationRequired", msg, now);
             if (announced) {
                 events.event(key, repo, StatusWriter.WARNING, "PruneConfirmationRequired", msg);
             }
             return;
         }
-        List<Written> written = retryOnRace(() -> store.applyAndPrune(resources, prune, false, source));
-        admission.record(findings, written.stream().<MooringResource<?, ?>>map(Written::resource).toList());
-        written.forEach(w -> audit.sourceWrote(AuditLog.GIT_USER, w, "commit " + commit + " of GitRepository " + ns + "/" + repo.name()));
-        Map<Outcome, List<String>> by = new LinkedHashMap<>();
-        for (Outcome o : Outcome.values()) {
-            by.put(o, new ArrayList<>());
-        }
-        written.forEach(w -> by.get(w.outcome()).add(CommitManifests.id(w.resource())));
-        s.created = by.get(Outcome.created);
-        s.configured = by.get(Outcome.configured);
-        s.unchanged = by.get(Outcome.unchanged);
-        s.pruned = by.get(Outcome.deleted);
-        s.notPruned = spec.pruneEnabled() || leftGit.isEmpty() ? null : leftGit.stream().map(k -> k.kind() + "/" + k.name()).toList();
+        List<Written> written = writes.write(WriteRequest.apply(resources, source, actor, false).pruning(prune));
+        List<String> notPruned = spec.pruneEnabled() || leftGit.isEmpty() ? null : leftGit.stream().map(k -> k.kind() + "/" + k.name()).toList();
+        String summary = SyncStatus.synced(s, commit, written, notPruned, now);
         s.warnings = loaded.warnings().isEmpty() ? null : loaded.warnings();
-        if (!commit.equals(s.lastSyncedCommit)) {
-            s.previousSyncedCommit = s.lastSyncedCommit;
-        }
-        s.lastSyncedCommit = commit;
         s.checkout = dir.toString();
-        s.lastError = null;
-        s.pendingChanges = null;
-        s.pruneConfirmation = null;
-        s.nextSync = null;
-        GitRepositoryReconciler.clearCondition(s, GitRepositoryStatus.PRUNE_CONFIRMATION_REQUIRED);
-        String summary = "commit " + shortId(commit) + ": " + s.created.size() + " created, " + s.configured.size() + " configured, "
-                + s.unchanged.size() + " unchanged, " + s.pruned.size() + " pruned"
-                + (s.notPruned == null ? "" : ", " + s.notPruned.size() + " left Git but kept (prune is off)");
-        s.setCondition(GitRepositoryStatus.SYNCED, true, "Synced", summary, now);
-        s.setCondition(Condition.READY, true, "Synced", summary, now);
         if (!s.created.isEmpty() || !s.configured.isEmpty() || !s.pruned.isEmpty()) {
             events.event(key, repo, StatusWriter.NORMAL, "Synced", summary);
         }
@@ -306,7 +238,7 @@ public class GitSync {
         s.nextSync = nextSyncPlans.of(commit, GitRepositoryStatus.SUSPENDED, preview, now);
         s.pendingChanges = pending;
         String ns = repo.namespace();
-        String msg = "commit " + shortId(commit) + " waits: spec.suspend is true. It would " + counts(pending)
+        String msg = "commit " + shortId(commit) + " waits: spec.suspend is true. It would " + SyncStatus.counts(pending)
                 + (pruneExceeds ? " (a prune that needs a confirmation too)" : "") + "; its plan is in status.nextSync. Set spec.suspend to false,"
                 + " or POST /api/v1alpha1/namespaces/" + ns + "/gitrepositories/" + repo.name() + "/sync?commit=" + commit + ", to apply it";
         s.setCondition(GitRepositoryStatus.SYNCED, false, GitRepositoryStatus.SUSPENDED, msg, now);
@@ -316,24 +248,17 @@ public class GitSync {
         }
     }
 
-    private static String counts(List<PendingChange> pending) {
-        long create = pending.stream().filter(p -> p.action.equals("create")).count();
-        long configure = pending.stream().filter(p -> p.action.equals("configure")).count();
-        long prune = pending.stream().filter(p -> p.action.equals("prune")).count();
-        return "create " + create + ", configure " + configure + " and prune " + prune + " resources";
-    }
-
     /** A deleted GitRepository: prune on, what it applied goes too; prune off, the REST API owns it from now on. */
     void release(GitRepository repo) throws Exception {
-        String source = ResourceStore.gitSource(repo.namespace(), repo.name());
+        String source = ResourceSources.git(repo.namespace(), repo.name());
         if (repo.getSpec() != null && repo.getSpec().pruneEnabled()) {
             List<ResourceKey> owned = store.keysOwnedBy(source);
             if (!owned.isEmpty()) {
-                retryOnRace(() -> store.applyAndPrune(List.of(), owned, false, source)).forEach(w ->
-                        audit.sourceWrote(AuditLog.GIT_USER, w, "GitRepository " + repo.namespace() + "/" + repo.name() + " deleted with prune on"));
+                Actor actor = Actor.git("GitRepository " + repo.namespace() + "/" + repo.name() + " deleted with prune on");
+                writes.write(WriteRequest.apply(List.of(), source, actor, false).pruning(owned));
             }
         } else {
-            store.transferOwnership(source, ResourceStore.SOURCE_REST);
+            store.transferOwnership(source, ResourceSources.REST);
         }
         checkouts(repo.namespace(), repo.name()).removeAll();
     }
@@ -397,148 +322,25 @@ public class GitSync {
         }
     }
 
-    /** The credentials of spec.secretRef, read from the Secret's encrypted values. */
-    private GitCredentials credentials(GitRepository repo) throws SyncFailure {
-        if (repo.getSpec().secretRef == null) {
-            return GitCredentials.NONE;
-        }
-        String name = repo.getSpec().secretRef.name;
-        Map<String, byte[]> v = secretValues(repo.namespace(), name, "spec.secretRef.name", List.of("username", "password", "token", "identity", "known_hosts"));
-        String password = v.containsKey("password") ? text(v.get("password")) : v.containsKey("token") ? text(v.get("token")) : null;
-        String username = v.containsKey("username") ? text(v.get("username")) : null;
-        if (username == null && password == null && !v.containsKey("identity")) {
-            throw new SyncFailure("CredentialsInvalid", "Secret " + repo.namespace() + "/" + name
-                    + " has none of the keys username, password, token, identity", List.of(new FileError(null, null, "spec.secretRef.name", "the Secret has no credentials")));
-        }
-        return new GitCredentials(username, password, v.get("identity"), v.get("known_hosts"));
-    }
-
-    /** The named keys of a Secret that it has; a missing Secret is a sync failure naming the field. */
-    Map<String, byte[]> secretValues(String ns, String name, String field, List<String> keys) throws SyncFailure {
-        Secret secret = store.find(Secret.class, ns, name).orElseThrow(() -> new SyncFailure("CredentialsNotFound",
-                "Secret " + ns + "/" + name + " (" + field + ") not found", List.of(new FileError(null, null, field, "Secret " + name + " not found"))));
-        Map<String, String> digests = secret.getStatus() == null || secret.getStatus().digests == null ? Map.of() : secret.getStatus().digests;
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        for (String k : keys) {
-            if (digests.containsKey(k)) {
-                out.put(k, secrets.value(ns, name, k, digests.get(k)));
+    /**
+     * The commit checked by the write path and applied as a dry run: what it would change. A
+     * refusal is the sync's failure, its fields placed in their files.
+     */
+    private List<Written> preview(WriteRequest request, String commit, Map<String, String> fileOf) throws SyncFailure {
+        try {
+            return writes.write(request);
+        } catch (WriteRefused e) {
+            if (e.step == WriteRefused.Step.DEPENDENCY_CYCLE) {
+                SyncFailure f = SyncFailure.of("DependencyCycle", commit, e, fileOf);
+                throw new SyncFailure(f.reason, e.errors.get(0).message(), f.errors);
             }
+            throw SyncFailure.of(e.step == WriteRefused.Step.ADMISSION ? "AdmissionDenied" : "InvalidManifests", commit, e, fileOf);
+        } catch (RuntimeException e) {
+            throw SyncFailure.of("Conflict", commit, e, fileOf);
         }
-        return out;
-    }
-
-    /** Apps may not depend on each other in a circle: the commit's Apps over the namespace's others that stay. */
-    private void checkCycles(String ns, List<MooringResource<?, ?>> resources, List<ResourceKey> prune, Map<String, String> fileOf) throws SyncFailure {
-        Map<String, List<String>> edges = new LinkedHashMap<>();
-        for (App stored : store.list(App.class, ns)) {
-            if (!prune.contains(new ResourceKey(Kind.App, ns, stored.name()))) {
-                edges.put(stored.name(), deps(stored));
-            }
-        }
-        for (MooringResource<?, ?> r : resources) {
-            if (r instanceof App app) {
-                edges.put(app.name(), deps(app));
-            }
-        }
-        String cycle = Validation.dependencyCycle(edges);
-        if (cycle != null) {
-            String first = cycle.substring(0, cycle.indexOf(' '));
-            String msg = "Apps in namespace " + ns + " depend on each other in a cycle: " + cycle;
-            throw new SyncFailure("DependencyCycle", msg, List.of(new FileError(fileOf.get("App/" + first), "App/" + first, "spec.dependsOn", msg)));
-        }
-    }
-
-    private static List<String> deps(App app) {
-        return app.getSpec() == null || app.getSpec().dependsOn == null ? List.of()
-                : app.getSpec().dependsOn.stream().map(d -> d.app).filter(Objects::nonNull).toList();
-    }
-
-    /** An API error of the checks or of the store, its fields placed in their files. */
-    private static SyncFailure failure(String reason, String commit, RuntimeException e, Map<String, String> fileOf) {
-        List<FileError> errors = new ArrayList<>();
-        if (e instanceof ApiException api) {
-            for (FieldError fe : api.errors) {
-                String id = fe.object() == null ? null : idOf(fe.object());
-                errors.add(new FileError(id == null ? null : fileOf.get(id), id, fe.field(), fe.message()));
-            }
-        }
-        return new SyncFailure(reason, "commit " + shortId(commit) + " cannot be applied: " + message(e), errors);
-    }
-
-    /** {@code App shop/web} to {@code App/web}. */
-    private static String idOf(String object) {
-        int sp = object.indexOf(' ');
-        int slash = object.lastIndexOf('/');
-        return sp < 0 || slash < sp ? null : object.substring(0, sp) + "/" + object.substring(slash + 1);
-    }
-
-    private static List<PendingChange> pendingChanges(List<Written> preview) {
-        List<PendingChange> out = new ArrayList<>();
-        for (Written w : preview) {
-            String action = switch (w.outcome()) {
-                case created -> "create";
-                case configured -> "configure";
-                case deleted -> "prune";
-                case unchanged -> null;
-            };
-            if (action != null) {
-                out.add(new PendingChange(w.resource().getKind(), w.resource().name(), action));
-            }
-        }
-        return out;
-    }
-
-    interface Write<T> {
-        T run();
-    }
-
-    /** A write that lost an optimistic-lock race with a status update is tried again, a few times. */
-    private static <T> T retryOnRace(Write<T> write) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return write.run();
-            } catch (RuntimeException e) {
-                if (!(race(e) && attempt < 5)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean race(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            String n = c.getClass().getName();
-            if (n.endsWith("OptimisticLockException") || n.endsWith("StaleObjectStateException") || n.endsWith("StaleStateException")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String errorCount(List<FileError> errors) {
-        return errors.size() == 1 ? "1 error" : errors.size() + " errors";
-    }
-
-    private static String describe(List<FileError> errors) {
-        return String.join("; ", errors.stream().limit(10).map(e -> (e.file == null ? "" : e.file + ": ")
-                + (e.object == null ? "" : e.object + ": ") + (e.field == null ? "" : e.field + ": ") + e.message).toList())
-                + (errors.size() > 10 ? "; ..." : "");
     }
 
     static String shortId(String commit) {
         return commit == null ? "?" : commit.substring(0, Math.min(12, commit.length()));
-    }
-
-    private static String message(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null && c.getCause() != c && (c.getMessage() == null || c instanceof java.lang.reflect.InvocationTargetException)) {
-            c = c.getCause();
-        }
-        String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
-        return m;
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8).trim();
     }
 }

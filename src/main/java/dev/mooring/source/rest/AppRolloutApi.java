@@ -7,11 +7,12 @@ import dev.mooring.api.AppSpec;
 import dev.mooring.api.MooringResource;
 import dev.mooring.api.ResourceCodec;
 import dev.mooring.reconcile.AppReconciler;
-import dev.mooring.security.Admission;
-import dev.mooring.security.AuditTrail;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.RevisionStore;
 import dev.mooring.store.RevisionStore.Revision;
+import dev.mooring.write.Actor;
+import dev.mooring.write.WritePath;
+import dev.mooring.write.WriteRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -39,9 +40,7 @@ public class AppRolloutApi {
     @Inject
     RevisionStore revisions;
     @Inject
-    Admission admission;
-    @Inject
-    AuditTrail audit;
+    WritePath writes;
 
     @GET
     @Path("/namespaces/{ns}/apps/{name}/revisions")
@@ -98,11 +97,7 @@ public class AppRolloutApi {
         next.getMetadata().setAnnotations(annotations);
         next.setSpec(ResourceCodec.fromJson(target.spec(), AppSpec.class));
         // The revision was admitted when it was written, but the namespace's level may have been raised since.
-        List<Admission.Finding> findings = admission.admit(List.of(next));
-        ResourceStore.Written w = ResourcesApi.retryOnConflict(() -> store.replace(next));
-        audit.wrote("rollback", w.resource(), w.previousResourceVersion(), "to revision " + target.number());
-        admission.record(findings, List.of(w.resource()));
-        return w.resource();
+        return writes.write(WriteRequest.replace(next, Actor.caller("rollback", "to revision " + target.number()))).get(0).resource();
     }
 
     private App app(String ns, String name) {

@@ -86,7 +86,6 @@ public class ComposeApi {
         ComposeTranslator.Translation t = null;
         try {
             t = ComposeTranslator.translate(ns, compose, project == null ? null : project.dir());
-            ResourceWriter.validate(t.resources());
             List<Map<String, Object>> results = writer.apply(t.resources(), dryRun, "import");
             if (dryRun && project != null) {
                 project.discardIfCreated(); // nothing of a dry run stays; a real import unpacks to the same place

@@ -1,6 +1,7 @@
 package dev.mooring.source.rest;
 
 import dev.mooring.api.ApiException;
+import dev.mooring.store.WriteConflictException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -47,19 +48,14 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                 + (t.getMessage() == null ? "" : ": " + t.getMessage()) + "; see the server log", List.of());
     }
 
-    /** Finds an ApiException or a write conflict anywhere in the cause chain (transactions wrap them). */
+    /** Finds an ApiException or a write conflict ({@link WriteConflictException}) anywhere in the cause chain (transactions wrap them). */
     static ApiException asApi(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof ApiException a) {
                 return a;
             }
-            String name = c.getClass().getName();
-            if (name.endsWith("OptimisticLockException") || name.endsWith("StaleObjectStateException")
-                    || name.endsWith("StaleStateException")) {
-                return ApiException.conflict("the resource was changed by another request at the same time; read it again and retry");
-            }
-            if (name.endsWith("ConstraintViolationException") && String.valueOf(c.getMessage()).toLowerCase().contains("resources_identity")) {
-                return ApiException.conflict("a resource of that kind and name was created by another request at the same time");
+            if (c instanceof WriteConflictException conflict) {
+                return ApiException.conflict(conflict.getMessage());
             }
         }
         return null;

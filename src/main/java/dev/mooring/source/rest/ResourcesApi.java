@@ -8,11 +8,15 @@ import dev.mooring.api.ResourceCodec;
 import dev.mooring.api.ResourceKey;
 import dev.mooring.reconcile.ForcedDeletion;
 import dev.mooring.security.Access;
-import dev.mooring.security.Admission;
 import dev.mooring.security.AuditTrail;
 import dev.mooring.security.Role;
 import dev.mooring.store.EventStore;
+import dev.mooring.store.ResourceSources;
 import dev.mooring.store.ResourceStore;
+import dev.mooring.write.Actor;
+import dev.mooring.write.RetryOnConflict;
+import dev.mooring.write.WritePath;
+import dev.mooring.write.WriteRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,7 +38,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The desired-state API, shaped like Kubernetes': namespaced collections of each kind, with
@@ -52,11 +55,11 @@ public class ResourcesApi {
     @Inject
     EventStore events;
     @Inject
-    Admission admission;
-    @Inject
     AuditTrail audit;
     @Inject
     ResourceWriter writer;
+    @Inject
+    WritePath writes;
     @Inject
     Access access;
     @Inject
@@ -87,11 +90,7 @@ public class ResourcesApi {
                            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, null);
-        writer.checkDependencyCycles(List.of(r));
-        List<Admission.Finding> findings = admission.admit(List.of(r));
-        MooringResource<?, ?> created = store.create(r);
-        audit.wrote("create", created, null, "created");
-        admission.record(findings, List.of(created));
+        MooringResource<?, ?> created = writes.write(WriteRequest.create(r, Actor.caller("create"))).get(0).resource();
         return Response.status(201).entity(created).build();
     }
 
@@ -111,14 +110,7 @@ public class ResourcesApi {
                                          @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Kind kind = kind(plural);
         MooringResource<?, ?> r = single(body, contentType, ns, kind, name);
-        writer.checkDependencyCycles(List.of(r));
-        List<Admission.Finding> findings = admission.admit(List.of(r));
-        ResourceStore.Written w = r.getMetadata().getResourceVersion() != null
-                ? store.replace(r) // the client asked for optimistic concurrency: a conflict is its to resolve
-                : retryOnConflict(() -> store.replace(r));
-        audit.wrote("update", w.resource(), w.previousResourceVersion(), w.outcome().name());
-        admission.record(findings, List.of(w.resource()));
-        return w.resource();
+        return writes.write(WriteRequest.replace(r, Actor.caller("update"))).get(0).resource();
     }
 
     @DELETE
@@ -131,8 +123,8 @@ public class ResourcesApi {
         if (force) {
             return forceDelete(kind, ns, name);
         }
-        ResourceStore.Written w = retryOnConflict(() -> store.delete(kind, ns, name));
-        audit.wrote("delete", w.resource(), w.previousResourceVersion(), "deletion started");
+        ResourceKey key = new ResourceKey(kind, ns, name);
+        ResourceStore.Written w = writes.write(WriteRequest.delete(key, ResourceSources.REST, Actor.caller("delete"))).get(0);
         return Response.accepted(w.resource()).build();
     }
 
@@ -142,7 +134,7 @@ public class ResourcesApi {
      */
     private Response forceDelete(Kind kind, String ns, String name) {
         access.require(Role.admin, ns, "force the deletion of " + kind.plural);
-        ForcedDeletion.Outcome out = retryOnConflict(() -> forced.delete(kind, ns, name));
+        ForcedDeletion.Outcome out = RetryOnConflict.run(() -> forced.delete(kind, ns, name));
         String left = out.describe();
         audit.wrote("delete", out.resource(), out.previousResourceVersion(), "forced: finalizer removed; left on engine " + out.engine() + ": " + left);
         Map<String, Object> details = new LinkedHashMap<>();
@@ -241,39 +233,6 @@ public class ResourcesApi {
 
     private static Map<String, Object> list(Kind kind, List<MooringResource<?, ?>> items) {
         return ListEnvelope.of(kind.name() + "List", items);
-    }
-
-    /** How often a write without resourceVersion is tried before a conflict is answered as a 409. */
-    static final int CONFLICT_ATTEMPTS = 20;
-
-    /**
-     * A write without an explicit resourceVersion should not fail because the loop wrote status,
-     * or another such write landed, at the same moment: it is tried again, after a short random
-     * pause growing to 50 ms (so that writers that collided do not collide again), before a 409.
-     * Five immediate retries were not enough for six concurrent PUTs (issue 10, finding 6).
-     */
-    static <T> T retryOnConflict(Supplier<T> write) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return write.get();
-            } catch (RuntimeException e) {
-                ApiException api = ProblemMapper.asApi(e);
-                boolean race = api != null && api.status == 409 && !(e instanceof ApiException);
-                if (!race || attempt >= CONFLICT_ATTEMPTS) {
-                    throw e;
-                }
-                pause(Math.min(50, 2L << attempt));
-            }
-        }
-    }
-
-    private static void pause(long maxMillis) {
-        try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, maxMillis + 1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.conflict("the resource was changed by another request at the same time; read it again and retry");
-        }
     }
 
     static String toYaml(Object o) {

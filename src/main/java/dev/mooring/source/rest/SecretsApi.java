@@ -9,6 +9,7 @@ import dev.mooring.store.EventStore;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.SecretStore;
 import dev.mooring.store.SecretUnavailableException;
+import dev.mooring.write.RetryOnConflict;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -47,7 +48,7 @@ public class SecretsApi {
     public Map<String, Object> rotate() {
         SecretStore.Rotation r;
         try {
-            r = ResourcesApi.retryOnConflict(secrets::rotate);
+            r = RetryOnConflict.run(secrets::rotate);
         } catch (SecretUnavailableException e) {
             throw new ApiException(409, "Conflict", e.getMessage(), null);
         }

@@ -58,7 +58,7 @@ class ApiTest {
     @Test
     void aResourceOwnedByAnotherSourceRefusesRestWritesWithA409NamingItsOwner() {
         String repo = "a-repository-with-a-rather-long-name-to-fill-the-source-column";
-        String source = dev.mooring.store.ResourceStore.gitSource(ns, repo);
+        String source = dev.mooring.store.ResourceSources.git(ns, repo);
         dev.mooring.api.MooringResource<?, ?> owned = ResourceParser.parse(network("owned"), true, ns).get(0);
         store.create(owned, source);
         String owner = "owned by GitRepository " + ns + "/" + repo;
