@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  * ({@link EngineCalls}): one that does not answer in time fails with {@link EngineTimeoutException}.
  * Streams (events, logs, builds) go through a second client without a response timeout.
  */
-public class DockerEngine {
+public class DockerEngine implements ContainerEngine {
     private static final Pattern DOCKER_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"(.*)\"");
 
     private final String name;

@@ -30,7 +30,7 @@ import java.util.UUID;
  * committed change notifies the control loop (after commit, see {@link ResourceChanged}).
  */
 @ApplicationScoped
-public class ResourceStore {
+public class ResourceStore implements DesiredState {
     public static final String SOURCE_REST = "rest";
     public static final String SOURCE_CRD = "crd";
 
