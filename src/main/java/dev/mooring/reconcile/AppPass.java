@@ -13,7 +13,6 @@ import dev.mooring.docker.ObservedContainer;
 import dev.mooring.security.HostPathRefusedException;
 import dev.mooring.store.DesiredState;
 import dev.mooring.store.RevisionStore;
-import dev.mooring.store.RevisionStore.Revision;
 import dev.mooring.store.Revisions;
 import dev.mooring.store.SecretUnavailableException;
 
@@ -143,26 +142,17 @@ final class AppPass {
                 RevisionView.recording(revisions), secretsOf(store, app));
     }
 
-    /** The planner's decision; a rollout that fails here turns by the rollout machine (a rollback is decided again). */
+    /** The planner's decision; a rollout that fails here turns by the rollout machine ({@link AppDecision}), which this pass records. */
     private Decided decide(AppTarget t, List<ObservedContainer> observed, String waitingForApps, Instant now) {
         RolloutState state = t.state(observed, now, waitingForApps == null);
-        AppPlanner.Decision d = AppPlanner.decide(t.target(), state);
+        AppDecision d = AppDecision.of(app, t, state, RevisionView.recording(revisions), secretsOf(store, app));
         AppStatus.Rollout rollout = t.rollout();
-        if (d.rolloutFailed() && !t.failedHere()) {
-            String uid = app.getMetadata().getUid();
-            revisions.setPhase(uid, t.revision(), RevisionStore.FAILED);
-            String action = t.desired().update().failureAction();
-            Optional<Revision> good = "rollback".equals(action) ? revisions.lastGood(uid, t.revision()) : Optional.empty();
-            RolloutMachine.Failure f = RolloutMachine.failed(rollout, t.revision(), app.getMetadata().getGeneration(), t.imageId(),
-                    d.rolloutFailures(), action, good.map(Revision::number).orElse(null));
-            record(f.event());
-            rollout = f.rollout();
-            if (f.rollbackTo() != null) {
-                t = t.rollingBackTo(app, good.get(), secretsOf(store, app));
-                d = AppPlanner.decide(t.target(), t.state(observed, now, waitingForApps == null).underWay());
-            }
+        if (d.failure() != null) {
+            revisions.setPhase(app.getMetadata().getUid(), t.revision(), RevisionStore.FAILED);
+            record(d.failure().event());
+            rollout = d.failure().rollout();
         }
-        return new Decided(t, d, rollout, waitingForApps);
+        return new Decided(d.target(), d.decision(), rollout, waitingForApps);
     }
 
     /** Status after the pass: replicas, containers, the rollout's phase and conditions; then when to look again. */

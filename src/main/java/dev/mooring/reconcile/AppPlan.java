@@ -88,8 +88,14 @@ final class AppPlan {
         if (t.rollingBack()) {
             notes.add("revision " + t.revision() + " failed; the App stays on revision " + t.rollbackTo().number() + " until the spec changes");
         }
+        // the loop's own decide step: a rollout that fails in the next pass is rolled back in it
+        RolloutState state = t.state(observed, now, true);
+        AppDecision d = AppDecision.of(app, t, state, RevisionView.lookingUp(revisions), secretsOf);
+        if (d.failure() != null && d.failure().rollbackTo() != null) {
+            notes.add(d.failure().event().message());
+        }
         String uid = app.getMetadata().getUid();
-        AppPreview.Outcome o = AppPreview.preview(t.target(), t.state(observed, now, true),
+        AppPreview.Outcome o = AppPreview.preview(d.target().target(), d.start(state),
                 hash -> uid == null ? Optional.empty() : revisions.template(uid, hash));
         return outcome(app, o, waits.beforeChanges(), notes);
     }

@@ -104,6 +104,11 @@ record AppTarget(DesiredApp desired, DesiredApp target, String image, String ima
         return new RolloutState(observed, now, readySince(observed, now), crashes(), inProgress, mayCreate);
     }
 
+    /** The state of a pass over {@code state}'s containers, with a rollout of this target under way (a rollback just decided). */
+    RolloutState underWay(RolloutState state) {
+        return state(state.containers(), state.now(), state.mayCreate()).underWay();
+    }
+
     /** Container id → when it was first seen ready (as the last status says, else now), for the ready ones. */
     Map<String, Instant> readySince(List<ObservedContainer> observed, Instant now) {
         Map<String, Instant> before = new HashMap<>();
