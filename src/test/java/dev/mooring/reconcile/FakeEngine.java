@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 /**
  * An engine in memory, for the App path's fast tests: containers keep their labels and states
- * as the engine would; one started with {@code MODE=crash} in its environment exits with code 1 at
+ * as the engine would; one started with {@code MODE=crash...} in its environment exits with code 1 at
  * once. Every call is logged.
  */
 final class FakeEngine implements ContainerEngine {
@@ -68,7 +68,7 @@ final class FakeEngine implements ContainerEngine {
     public void startContainer(String ref) {
         calls.add("start " + ref);
         ObservedContainer c = find(ref);
-        boolean crashes = specs.get(c.id()).env().contains("MODE=crash");
+        boolean crashes = specs.get(c.id()).env().stream().anyMatch(e -> e.startsWith("MODE=crash"));
         put(c, c.name(), crashes ? "exited" : "running", crashes ? "Exited (1) Less than a second ago" : "Up 2 hours");
     }
 
