@@ -4,7 +4,7 @@ import dev.mooring.api.App;
 import dev.mooring.api.AppSpec;
 import dev.mooring.api.AppStatus;
 import dev.mooring.api.Secret;
-import dev.mooring.docker.ContainerEngine;
+import dev.mooring.docker.EngineView;
 import dev.mooring.docker.ObservedContainer;
 import dev.mooring.store.DesiredState;
 import dev.mooring.store.Revisions;
@@ -20,9 +20,11 @@ import java.util.function.Function;
 
 /**
  * The plan of one App: the loop's own steps over a read-only view, as compose's dry-run client
- * does it. It observes as the loop does (one list call), computes the target with the loop's
- * {@link AppTarget#of} and {@link AppWaits#of} (its revisions only looked up, its image the one
- * the engine has, a build's the one it would make), and lets {@link AppPreview} run the loop's
+ * does it (its engine is an {@link EngineView}, which cannot change anything). It observes as the
+ * loop does (one list call), computes the target with the loop's {@link AppTarget#of} and
+ * {@link AppWaits#of} (its revisions only looked up, its image the one the engine has, a build's
+ * the one it would make), decides the first pass with the loop's {@link AppDecision#of} (so a
+ * rollout that fails in it is rolled back in the plan too), and lets {@link AppPreview} run
  * {@link AppPlanner#decide} pass after pass. Nothing is pulled, built, created or recorded.
  * <p>
  * Where the loop would wait for Networks, Volumes or the Apps it depends on, the plan says so
@@ -35,13 +37,13 @@ final class AppPlan {
         String of(App app);
     }
 
-    private final ContainerEngine engine;
+    private final EngineView engine;
     private final DesiredState store;
     private final Revisions revisions;
     private final ExpectedImage built;
     private final Clock clock;
 
-    AppPlan(ContainerEngine engine, DesiredState store, Revisions revisions, ExpectedImage built, Clock clock) {
+    AppPlan(EngineView engine, DesiredState store, Revisions revisions, ExpectedImage built, Clock clock) {
         this.engine = engine;
         this.store = store;
         this.revisions = revisions;

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Keeps an App's containers as its spec says: observe (one list call), then one {@link AppPass}
@@ -139,7 +140,7 @@ public class AppReconciler implements Reconciler {
     }
 
     /** The executor decrypts a value only when it creates a container that needs it; host paths are checked right before use. */
-    private void execute(ResourceKey key, DockerEngine engine, Plan plan, java.util.function.Consumer<Operation> performed) {
+    private void execute(ResourceKey key, DockerEngine engine, Plan plan, Consumer<Operation> performed) {
         LOG.debugf("%s: plan\n%s", key, plan);
         PlanExecutor.SecretValues values = (secret, k, digest) -> secrets.value(key.namespace(), secret, k, digest);
         PlanExecutor.execute(engine, plan, values, new BindMountCheck(admission, engine, key.namespace()), performed);

@@ -32,6 +32,7 @@ import java.util.function.Function;
  * @param failedHere {@code revision} failed its rollout for this generation (not retried until the spec changes)
  * @param rollbackTo the revision returned to, or null
  * @param previous   the status of the last pass
+ * @param built      the status of the build of {@code spec.build} this pass used, or null
  */
 record AppTarget(DesiredApp desired, DesiredApp target, String image, String imageId, int revision, boolean failedHere,
                  Revision rollbackTo, AppStatus previous, AppStatus.Build built) {
