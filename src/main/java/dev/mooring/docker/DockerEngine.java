@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * {@link EngineEvents}. What observes the engine (lists and inspects) is kept apart from what
  * changes it, so that a watched view of the engine can answer the reads.
  */
-public class DockerEngine {
+public class DockerEngine implements ContainerEngine {
     private final EngineClient engine;
     private final ContainerReads containerReads;
     private final ContainerWrites containerWrites;

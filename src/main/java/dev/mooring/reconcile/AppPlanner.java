@@ -74,73 +74,97 @@ public final class AppPlanner {
     }
 
     public static Decision decide(DesiredApp desired, RolloutState state) {
-        List<Operation> ops = new ArrayList<>();
         Map<Integer, List<ObservedContainer>> byReplica = new TreeMap<>();
         for (ObservedContainer c : state.containers()) {
             byReplica.computeIfAbsent(c.replica(), r -> new ArrayList<>()).add(c);
         }
-        Integer stop = desired.stopTimeoutSeconds();
-        Map<Integer, CrashState> crashes = new HashMap<>(state.crashes());
-        List<String> backoffs = new ArrayList<>();
-        List<String> failures = new ArrayList<>();
-        Duration requeue = null;
-
-        // Surplus and unnumbered replicas first, highest number first: they free names and ports.
-        List<Integer> surplus = byReplica.keySet().stream().filter(r -> r < 1 || r > desired.replicas())
-                .sorted(Comparator.reverseOrder()).toList();
-        for (int r : surplus) {
-            String why = r < 1 ? "no valid replica number" : desired.replicas() == 0 && desired.template() == null
-                    ? "owner is gone" : "scale down to " + desired.replicas() + " replicas";
-            for (ObservedContainer c : byReplica.get(r)) {
-                remove(ops, c, stop, why);
-            }
-            crashes.remove(r);
-        }
+        Pass pass = new Pass(desired, state);
+        pass.removeSurplus(byReplica);
         if (desired.template() == null) {
-            return new Decision(new Plan(ops), null, List.of(), 0, 0, crashes, List.of(), 0);
+            return new Decision(new Plan(pass.ops), null, List.of(), 0, 0, pass.crashes, List.of(), 0);
+        }
+        for (int r = 1; r <= desired.replicas(); r++) {
+            pass.replica(r, byReplica.getOrDefault(r, List.of()));
+        }
+        return pass.decision();
+    }
+
+    /** One pass's decisions as they accumulate, replica by replica. */
+    private static final class Pass {
+        final DesiredApp desired;
+        final RolloutState state;
+        final Integer stop;
+        final List<Operation> ops = new ArrayList<>();
+        final Map<Integer, CrashState> crashes;
+        final List<String> backoffs = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        final List<ObservedContainer[]> failedPairs = new ArrayList<>();
+        final List<Pending> pending = new ArrayList<>();
+        /** A rollout is a change of target (config or image); a dead or detached container is only repaired. */
+        final boolean rolloutActive;
+        Duration requeue;
+        int inFlight;
+        int waiting;
+        Instant lastSettled;
+
+        Pass(DesiredApp desired, RolloutState state) {
+            this.desired = desired;
+            this.state = state;
+            this.stop = desired.stopTimeoutSeconds();
+            this.crashes = new HashMap<>(state.crashes());
+            this.rolloutActive = desired.template() != null && (state.rolloutInProgress() || state.containers().stream()
+                    .anyMatch(c -> c.replica() >= 1 && c.replica() <= desired.replicas() && outdated(desired, c)));
         }
 
-        // A rollout is a change of target (config or image); a dead or detached container is only repaired.
-        boolean rolloutActive = state.rolloutInProgress() || state.containers().stream()
-                .anyMatch(c -> c.replica() >= 1 && c.replica() <= desired.replicas() && outdated(desired, c));
-        List<ObservedContainer[]> failedPairs = new ArrayList<>();
-        List<Pending> pending = new ArrayList<>();
-        int inFlight = 0;
-        int waiting = 0;
-        Instant lastSettled = null;
+        /** Surplus and unnumbered replicas go first, highest number first: they free names and ports. */
+        void removeSurplus(Map<Integer, List<ObservedContainer>> byReplica) {
+            List<Integer> surplus = byReplica.keySet().stream().filter(r -> r < 1 || r > desired.replicas())
+                    .sorted(Comparator.reverseOrder()).toList();
+            for (int r : surplus) {
+                String why = r < 1 ? "no valid replica number" : desired.replicas() == 0 && desired.template() == null
+                        ? "owner is gone" : "scale down to " + desired.replicas() + " replicas";
+                for (ObservedContainer c : byReplica.get(r)) {
+                    ReplicaOps.remove(ops, c, stop, why);
+                }
+                crashes.remove(r);
+            }
+        }
 
-        for (int r = 1; r <= desired.replicas(); r++) {
+        /** Replica {@code r}: created when missing, queued for replacement when stale, else kept and watched. */
+        void replica(int r, List<ObservedContainer> candidates) {
             String name = DockerNames.container(desired.namespace(), desired.name(), r);
-            List<ObservedContainer> candidates = byReplica.getOrDefault(r, List.of());
             if (desired.running() && desired.hasSecretFiles()) {
-                candidates = dropUnstarted(ops, candidates, stop);
+                candidates = ReplicaOps.dropUnstarted(ops, candidates, stop);
             }
             if (candidates.isEmpty()) {
                 if (!state.mayCreate()) {
                     waiting++;
-                    continue;
+                    return;
                 }
-                create(ops, desired, name, r, "missing replica " + r, "new replica " + r);
-                continue;
+                ReplicaOps.create(ops, desired, name, r, "missing replica " + r, "new replica " + r);
+                return;
             }
             List<ObservedContainer> current = new ArrayList<>(candidates.stream().filter(c -> staleness(desired, c) == null).toList());
             List<ObservedContainer> stale = new ArrayList<>(candidates.stream().filter(c -> staleness(desired, c) != null).toList());
             current.sort(best(name));
             stale.sort(best(name));
-
             if (current.isEmpty()) {
                 ObservedContainer old = stale.get(0);
                 for (ObservedContainer extra : stale.subList(1, stale.size())) {
-                    remove(ops, extra, stop, "duplicate of replica " + r);
+                    ReplicaOps.remove(ops, extra, stop, "duplicate of replica " + r);
                 }
                 pending.add(new Pending(r, name, old, staleness(desired, old)));
-                continue;
+                return;
             }
-
             ObservedContainer keeper = current.get(0);
             for (ObservedContainer extra : current.subList(1, current.size())) {
-                remove(ops, extra, stop, "duplicate of replica " + r);
+                ReplicaOps.remove(ops, extra, stop, "duplicate of replica " + r);
             }
+            keep(r, name, keeper, stale);
+        }
+
+        /** An up-to-date replica: watched while a rollout proves it, paired with the old one it replaces, or supervised. */
+        private void keep(int r, String name, ObservedContainer keeper, List<ObservedContainer> stale) {
             Instant readySince = state.readySince().get(keeper.id());
             boolean settled = readySince != null && !state.now().isBefore(readySince.plus(desired.update().monitor()));
             if (settled) {
@@ -153,95 +177,71 @@ public final class AppPlanner {
                 // left between create and start (a crash of Mooring, say): start it, then watch it as usual
                 ops.add(new Operation.StartContainer(keeper.id(), keeper.name(), "container is created, should run"));
             }
-
             if (!stale.isEmpty()) {
                 // A start-first pair: the new replica runs beside the old one until it has proven itself.
                 if (settled || !desired.running() || (failure != null && carryOn)) {
-                    swap(ops, keeper, stale, name, r, desired, stop);
+                    ReplicaOps.swap(ops, keeper, stale, name, r, desired, stop);
                 } else if (failure != null) {
                     failures.add(keeper.name() + " " + failure);
                     failedPairs.add(new ObservedContainer[]{keeper, stale.get(0)});
                 } else {
                     inFlight++;
                 }
-                continue;
+                return;
             }
-
-            rename(ops, keeper, name, r);
+            ReplicaOps.rename(ops, keeper, name, r);
             if (!desired.running()) {
                 if (keeper.isRunning()) {
                     ops.add(new Operation.StopContainer(keeper.id(), name, stop, "desiredState is Stopped"));
                 }
-                continue;
-            }
-            if (rolloutActive && !settled) {
+            } else if (rolloutActive && !settled) {
                 if (failure != null && !carryOn) {
                     failures.add(keeper.name() + " " + failure);
                 } else if (failure == null) {
                     inFlight++;
                 }
-                continue;
-            }
-            requeue = min(requeue, supervise(ops, desired, keeper, name, r, state.now(), crashes, backoffs, stop));
-        }
-
-        int allowed = (int) Math.floor(desired.update().maxFailureRatio() * desired.replicas());
-        if (failures.size() > allowed) {
-            return new Decision(new Plan(ops), WATCH, failures, pending.size(), inFlight, crashes, backoffs, waiting);
-        }
-        for (ObservedContainer[] pair : failedPairs) {
-            // a tolerated failure (maxFailureRatio): the rollout goes on, the new replica takes the old one's place
-            int r = pair[0].replica();
-            swap(ops, pair[0], List.of(pair[1]), DockerNames.container(desired.namespace(), desired.name(), r), r, desired, stop);
-        }
-        if (inFlight > 0) {
-            requeue = min(requeue, WATCH);
-        } else if (!pending.isEmpty()) {
-            Instant earliest = lastSettled == null ? state.now() : lastSettled.plus(desired.update().delay());
-            if (state.now().isBefore(earliest)) {
-                requeue = min(requeue, Duration.between(state.now(), earliest));
             } else {
-                int batch = desired.update().parallelism() == 0 ? pending.size() : Math.min(desired.update().parallelism(), pending.size());
-                for (Pending p : pending.subList(0, batch)) {
-                    replace(ops, desired, p);
-                }
-                requeue = min(requeue, WATCH);
+                requeue = min(requeue, supervise(ops, desired, keeper, name, r, state.now(), crashes, backoffs, stop));
             }
         }
-        return new Decision(new Plan(ops), requeue, List.of(), pending.size(), inFlight, crashes, backoffs, waiting);
-    }
 
-    private record Pending(int replica, String name, ObservedContainer old, String why) {
-    }
-
-    /** The new replica of a start-first pair takes the old one's place: the old goes, the new takes its name. */
-    private static void swap(List<Operation> ops, ObservedContainer keeper, List<ObservedContainer> stale, String name, int r,
-                             DesiredApp desired, Integer stop) {
-        for (ObservedContainer old : stale) {
-            remove(ops, old, stop, "replaced by " + keeper.name() + ": " + staleness(desired, old));
+        /** The rollout fails past maxFailureRatio; else tolerated failures are swapped in and the next batch starts after update.delay. */
+        Decision decision() {
+            int allowed = (int) Math.floor(desired.update().maxFailureRatio() * desired.replicas());
+            if (failures.size() > allowed) {
+                return new Decision(new Plan(ops), WATCH, failures, pending.size(), inFlight, crashes, backoffs, waiting);
+            }
+            for (ObservedContainer[] pair : failedPairs) {
+                // a tolerated failure (maxFailureRatio): the rollout goes on, the new replica takes the old one's place
+                int r = pair[0].replica();
+                ReplicaOps.swap(ops, pair[0], List.of(pair[1]), DockerNames.container(desired.namespace(), desired.name(), r), r, desired, stop);
+            }
+            if (inFlight > 0) {
+                requeue = min(requeue, WATCH);
+            } else if (!pending.isEmpty()) {
+                Instant earliest = lastSettled == null ? state.now() : lastSettled.plus(desired.update().delay());
+                if (state.now().isBefore(earliest)) {
+                    requeue = min(requeue, Duration.between(state.now(), earliest));
+                } else {
+                    int batch = desired.update().parallelism() == 0 ? pending.size() : Math.min(desired.update().parallelism(), pending.size());
+                    for (Pending p : pending.subList(0, batch)) {
+                        ReplicaOps.replace(ops, desired, p);
+                    }
+                    requeue = min(requeue, WATCH);
+                }
+            }
+            return new Decision(new Plan(ops), requeue, List.of(), pending.size(), inFlight, crashes, backoffs, waiting);
         }
-        rename(ops, keeper, name, r);
+    }
+
+    /** A replica running an older configuration, waiting for its batch; {@code why} says what is stale. */
+    record Pending(int replica, String name, ObservedContainer old, String why) {
     }
 
     /** Built from another configuration or image than the target: a rollout must replace it. */
     static boolean outdated(DesiredApp desired, ObservedContainer c) {
         return !desired.configHash().equals(c.configHash())
                 || (desired.imageId() != null && c.imageId() != null && !desired.imageId().equals(c.imageId()));
-    }
-
-    private static void replace(List<Operation> ops, DesiredApp desired, Pending p) {
-        Integer stop = desired.stopTimeoutSeconds();
-        String next = DockerNames.next(desired.namespace(), desired.name(), p.replica());
-        if (desired.update().startFirst() && desired.running() && !p.old().name().equals(next)) {
-            ops.add(new Operation.CreateContainer(desired.container(next, p.replica()), "replaces " + p.old().name() + ": " + p.why()));
-            ops.add(new Operation.StartContainer(next, next, "start-first: runs beside " + p.old().name() + " until ready"));
-            return;
-        }
-        if (p.old().isRunning()) {
-            ops.add(new Operation.StopContainer(p.old().id(), p.old().name(), stopGrace(p.old(), stop), "replaced: " + p.why()));
-        }
-        ops.add(new Operation.RemoveContainer(p.old().id(), p.old().name(), "replaced: " + p.why()));
-        create(ops, desired, p.name(), p.replica(), "replaces " + p.old().name() + ": " + p.why(), "replacement of replica " + p.replica());
     }
 
     /**
@@ -279,8 +279,8 @@ public final class AppPlanner {
             ops.add(new Operation.StartContainer(c.id(), name, "container is exited"
                     + (c.exitCode() == null ? "" : " (code " + c.exitCode() + ")") + ", should run; restart " + restarts));
         } else {
-            remove(ops, c, stop, "unhealthy; replaced (restart " + restarts + ")");
-            create(ops, desired, name, r, "replaces unhealthy " + name, "replacement of unhealthy replica " + r);
+            ReplicaOps.remove(ops, c, stop, "unhealthy; replaced (restart " + restarts + ")");
+            ReplicaOps.create(ops, desired, name, r, "replaces unhealthy " + name, "replacement of unhealthy replica " + r);
         }
         return backoff(restarts);
     }
@@ -339,56 +339,6 @@ public final class AppPlanner {
                 .thenComparingInt(c -> c.name().equals(canonical) ? 0 : 1)
                 .thenComparing(Comparator.comparingLong(ObservedContainer::createdEpochSeconds).reversed())
                 .thenComparing(ObservedContainer::id);
-    }
-
-    /**
-     * A container with Secret files that was created but never started may have been left between
-     * its creation and the upload of its files (Mooring stopped in between): it is removed and made
-     * again rather than started, so no process ever starts without its files.
-     */
-    private static List<ObservedContainer> dropUnstarted(List<Operation> ops, List<ObservedContainer> candidates, Integer stop) {
-        List<ObservedContainer> kept = new ArrayList<>();
-        for (ObservedContainer c : candidates) {
-            if ("created".equals(c.state())) {
-                remove(ops, c, stop, "created but never started; its secret files may be missing");
-            } else {
-                kept.add(c);
-            }
-        }
-        return kept;
-    }
-
-    private static void create(List<Operation> ops, DesiredApp desired, String name, int r, String why, String startWhy) {
-        ops.add(new Operation.CreateContainer(desired.container(name, r), why));
-        if (desired.running()) {
-            ops.add(new Operation.StartContainer(name, name, startWhy));
-        }
-    }
-
-    private static void rename(List<Operation> ops, ObservedContainer c, String name, int r) {
-        if (!c.name().equals(name)) {
-            ops.add(new Operation.RenameContainer(c.id(), c.name(), name, "replica " + r + " has a temporary name"));
-        }
-    }
-
-    private static void remove(List<Operation> ops, ObservedContainer c, Integer stop, String why) {
-        if (c.isRunning()) {
-            ops.add(new Operation.StopContainer(c.id(), c.name(), stopGrace(c, stop), why));
-        }
-        ops.add(new Operation.RemoveContainer(c.id(), c.name(), why));
-    }
-
-    /** The container's own stop grace (its label, from the spec it was made from), else the desired one. */
-    static Integer stopGrace(ObservedContainer c, Integer desired) {
-        String label = c.label(dev.mooring.api.Labels.STOP_GRACE);
-        if (label != null) {
-            try {
-                return Integer.valueOf(label);
-            } catch (NumberFormatException ignored) {
-                // not ours to interpret: fall back
-            }
-        }
-        return desired;
     }
 
     private static Duration min(Duration a, Duration b) {

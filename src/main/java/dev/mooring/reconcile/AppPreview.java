@@ -1,10 +1,7 @@
 package dev.mooring.reconcile;
 
-import dev.mooring.api.Labels;
 import dev.mooring.docker.ObservedContainer;
 import dev.mooring.reconcile.ResourcePlan.Change;
-import dev.mooring.reconcile.ResourcePlan.Classification;
-import dev.mooring.reconcile.ResourcePlan.FieldChange;
 import dev.mooring.reconcile.RolloutState.CrashState;
 
 import java.time.Duration;
@@ -28,9 +25,7 @@ import java.util.function.Function;
  * rolling update shows in full and in its real order, and the decisions are the planner's own,
  * never a second copy of them.
  * <p>
- * The Docker operations are then grouped per replica into {@link Change}s, each with the
- * field-level diff between the template the replaced container was made from (looked up by its
- * config hash) and the desired template.
+ * The Docker operations are then grouped per replica into {@link Change}s ({@link PreviewChanges}).
  */
 public final class AppPreview {
     /** Passes simulated at most; a rollout of many replicas with parallelism 1 takes a few per replica. */
@@ -59,14 +54,15 @@ public final class AppPreview {
     public static Outcome preview(DesiredApp target, RolloutState start, Function<String, Optional<String>> liveTemplates) {
         Simulation sim = new Simulation(target, start);
         sim.run();
-        return new Outcome(sim.changes(liveTemplates), sim.notes);
+        List<Change> changes = new PreviewChanges(target, sim.initial, sim.notes).of(sim.steps, liveTemplates);
+        return new Outcome(changes, sim.notes);
     }
 
     /**
      * An operation of the simulation, with the pass it happened in, what it waited for before, and
      * the replica number and name of the container it acts on (as it was before the operation).
      */
-    private record Step(int step, Operation op, String waitsFor, int replica, String subject) {
+    record Step(int step, Operation op, String waitsFor, int replica, String subject) {
     }
 
     private static final class Simulation {
@@ -83,7 +79,10 @@ public final class AppPreview {
         final List<Step> steps = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
         final Set<String> assumedHealthy = new TreeSet<>();
+        /** What the passes since the last step waited for, in order. */
+        final List<String> waited = new ArrayList<>();
         int created;
+        int step;
 
         Simulation(DesiredApp target, RolloutState start) {
             this.target = target;
@@ -98,8 +97,6 @@ public final class AppPreview {
         }
 
         void run() {
-            int step = 0;
-            List<String> waited = new ArrayList<>();
             long visits = 0;
             for (int pass = 1; pass <= MAX_PASSES; pass++) {
                 if (pass > 1) {
@@ -110,56 +107,74 @@ public final class AppPreview {
                     assumeReplicasComeGood();
                 }
                 visits += byId.size() + target.replicas();
-                List<ObservedContainer> observed = observed();
-                refreshReady(observed);
-                AppPlanner.Decision d = AppPlanner.decide(target, new RolloutState(observed, now, Map.copyOf(readySince), crashes, inProgress, true));
-                if (d.rolloutFailed()) {
-                    notes.add("the rollout would fail: " + String.join("; ", d.rolloutFailures()) + " (update.failureAction "
-                            + target.update().failureAction() + ")");
+                if (!pass()) {
                     return;
-                }
-                crashes = d.crashes();
-                if (!d.plan().isEmpty()) {
-                    step++;
-                    String waitsFor = waited.isEmpty() ? null : String.join(", then ", waited);
-                    waited.clear();
-                    for (Operation op : d.plan().operations()) {
-                        ObservedContainer subject = op instanceof Operation.CreateContainer ? null : find(ref(op)).orElse(null);
-                        int replica = subject != null ? subject.replica() : replicaOf(op);
-                        steps.add(new Step(step, op, waitsFor, replica, subject != null ? subject.name() : name(op)));
-                        apply(op);
-                    }
-                    if (d.pendingReplicas() > 0 || d.inFlight() > 0) {
-                        inProgress = true;
-                    }
-                    now = now.plus(d.requeueAfter() == null ? AppPlanner.WATCH : d.requeueAfter());
-                    continue;
-                }
-                boolean converged = d.pendingReplicas() == 0 && d.inFlight() == 0;
-                if (converged && d.backoffs().isEmpty() || d.requeueAfter() == null) {
-                    if (!d.backoffs().isEmpty()) {
-                        notes.add("back-off: " + String.join("; ", d.backoffs()));
-                    }
-                    if (converged) {
-                        inProgress = false;
-                    }
-                    finish();
-                    return;
-                }
-                String why = waitReason(d, observed);
-                if (waited.isEmpty() || !waited.get(waited.size() - 1).equals(why)) {
-                    waited.add(why);
-                }
-                now = now.plus(d.requeueAfter());
-                if (d.inFlight() > 0 && d.backoffs().isEmpty()) {
-                    // nothing happens until a watched replica has been ready for update.monitor: skip the passes between
-                    Instant settles = firstSettling(observed);
-                    if (settles != null && settles.isAfter(now)) {
-                        now = settles;
-                    }
                 }
             }
             notes.add("the plan was cut after " + MAX_PASSES + " reconcile passes");
+        }
+
+        /** One simulated pass of the loop; false when the simulation ends with it. */
+        private boolean pass() {
+            List<ObservedContainer> observed = observed();
+            refreshReady(observed);
+            AppPlanner.Decision d = AppPlanner.decide(target, new RolloutState(observed, now, Map.copyOf(readySince), crashes, inProgress, true));
+            if (d.rolloutFailed()) {
+                notes.add("the rollout would fail: " + String.join("; ", d.rolloutFailures()) + " (update.failureAction "
+                        + target.update().failureAction() + ")");
+                return false;
+            }
+            crashes = d.crashes();
+            if (!d.plan().isEmpty()) {
+                perform(d);
+                return true;
+            }
+            boolean converged = d.pendingReplicas() == 0 && d.inFlight() == 0;
+            if (converged && d.backoffs().isEmpty() || d.requeueAfter() == null) {
+                if (!d.backoffs().isEmpty()) {
+                    notes.add("back-off: " + String.join("; ", d.backoffs()));
+                }
+                if (converged) {
+                    inProgress = false;
+                }
+                finish();
+                return false;
+            }
+            waitOut(d, observed);
+            return true;
+        }
+
+        /** The pass's operations become the next step, each applied to the simulated engine. */
+        private void perform(AppPlanner.Decision d) {
+            step++;
+            String waitsFor = waited.isEmpty() ? null : String.join(", then ", waited);
+            waited.clear();
+            for (Operation op : d.plan().operations()) {
+                ObservedContainer subject = op instanceof Operation.CreateContainer ? null : find(PreviewChanges.ref(op)).orElse(null);
+                int replica = subject != null ? subject.replica() : PreviewChanges.replicaOf(op);
+                steps.add(new Step(step, op, waitsFor, replica, subject != null ? subject.name() : PreviewChanges.name(op)));
+                apply(op);
+            }
+            if (d.pendingReplicas() > 0 || d.inFlight() > 0) {
+                inProgress = true;
+            }
+            now = now.plus(d.requeueAfter() == null ? AppPlanner.WATCH : d.requeueAfter());
+        }
+
+        /** A pass without operations: what it waits for is noted, and the clock runs on to the next pass that may act. */
+        private void waitOut(AppPlanner.Decision d, List<ObservedContainer> observed) {
+            String why = waitReason(d, observed);
+            if (waited.isEmpty() || !waited.get(waited.size() - 1).equals(why)) {
+                waited.add(why);
+            }
+            now = now.plus(d.requeueAfter());
+            if (d.inFlight() > 0 && d.backoffs().isEmpty()) {
+                // nothing happens until a watched replica has been ready for update.monitor: skip the passes between
+                Instant settles = firstSettling(observed);
+                if (settles != null && settles.isAfter(now)) {
+                    now = settles;
+                }
+            }
         }
 
         private void finish() {
@@ -303,136 +318,6 @@ public final class AppPreview {
         private static ObservedContainer with(ObservedContainer c, String name, String state, String health, String status) {
             return new ObservedContainer(c.id(), name, c.labels(), state, health, c.networks(), c.createdEpochSeconds(), c.imageId(),
                     status, c.ports());
-        }
-
-        // ---- from operations to changes ----------------------------------------------------
-
-        /** The operations grouped per replica (or per container outside the replicas), in the order they first act. */
-        List<Change> changes(Function<String, Optional<String>> liveTemplates) {
-            Map<String, List<Step>> groups = new LinkedHashMap<>();
-            Map<String, String> nameOf = new HashMap<>();
-            Map<String, ObservedContainer> touched = new HashMap<>();
-            for (Step s : steps) {
-                boolean inRange = s.replica() >= 1 && s.replica() <= target.replicas();
-                String key = inRange ? Integer.toString(s.replica()) : s.subject();
-                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
-                nameOf.putIfAbsent(key, inRange ? DockerNames.container(target.namespace(), target.name(), s.replica()) : key);
-                ObservedContainer existing = existing(s.op());
-                if (existing != null && !touched.containsKey(key) && s.op() instanceof Operation.RemoveContainer) {
-                    touched.put(key, existing);
-                }
-            }
-            List<Change> out = new ArrayList<>();
-            groups.forEach((key, ops) -> out.add(change(nameOf.get(key), ops, touched.get(key), liveTemplates)));
-            return out;
-        }
-
-        private Change change(String target, List<Step> ops, ObservedContainer old, Function<String, Optional<String>> liveTemplates) {
-            boolean creates = ops.stream().anyMatch(s -> s.op() instanceof Operation.CreateContainer);
-            boolean removesExisting = ops.stream().anyMatch(s -> s.op() instanceof Operation.RemoveContainer && existing(s.op()) != null);
-            boolean starts = ops.stream().anyMatch(s -> s.op() instanceof Operation.StartContainer);
-            boolean stops = ops.stream().anyMatch(s -> s.op() instanceof Operation.StopContainer);
-            String action;
-            Classification cls;
-            if (creates && removesExisting) {
-                action = "recreate";
-                cls = Classification.RECREATE;
-            } else if (creates) {
-                action = "create";
-                cls = Classification.NONE;
-            } else if (removesExisting) {
-                action = "remove";
-                cls = Classification.NONE;
-            } else if (starts && stops) {
-                action = "restart";
-                cls = Classification.RESTART;
-            } else if (starts) {
-                action = "start";
-                cls = Classification.RESTART;
-            } else if (stops) {
-                action = "stop";
-                cls = Classification.RESTART;
-            } else {
-                action = "rename";
-                cls = Classification.NONE;
-            }
-            Operation first = ops.stream().map(Step::op)
-                    .filter(op -> !"recreate".equals(action) || op instanceof Operation.CreateContainer)
-                    .findFirst().orElse(ops.get(0).op());
-            List<FieldChange> diff = "recreate".equals(action) && old != null ? diff(old, liveTemplates) : List.of();
-            List<String> lines = ops.stream().map(s -> "[" + s.step() + "] " + s.op().describe()).toList();
-            return new Change(ops.get(0).step(), target, action, cls, first.cause(), ops.get(0).waitsFor(), diff, lines, null);
-        }
-
-        /** The old container's template (by its config hash) against the desired one, and its image against the tag's. */
-        private List<FieldChange> diff(ObservedContainer old, Function<String, Optional<String>> liveTemplates) {
-            List<FieldChange> out = new ArrayList<>();
-            if (old.configHash() != null && !old.configHash().equals(target.configHash())) {
-                // one template lookup and one diff per config hash, not per replica: replicas share them
-                Optional<String> live = liveByHash.computeIfAbsent(old.configHash(), liveTemplates);
-                if (live.isPresent()) {
-                    out.addAll(diffByHash.computeIfAbsent(old.configHash(), h -> ConfigDiff.diff(live.get(), desiredJson())));
-                } else {
-                    out.add(new FieldChange("configHash", ConfigHash.shortForm(old.configHash()), ConfigHash.shortForm(target.configHash())));
-                    String note = old.name() + " was made from a configuration Mooring has no record of (config hash "
-                            + ConfigHash.shortForm(old.configHash()) + "): its diff shows the hash only";
-                    if (notedUnknown.add(note)) {
-                        notes.add(note);
-                    }
-                }
-            }
-            if (target.imageId() != null && old.imageId() != null && !target.imageId().equals(old.imageId())) {
-                out.add(new FieldChange("imageId", old.imageId(), target.imageId()));
-            }
-            return out;
-        }
-
-        private final Map<String, Optional<String>> liveByHash = new HashMap<>();
-        private final Set<String> notedUnknown = new HashSet<>();
-        private final Map<String, List<FieldChange>> diffByHash = new HashMap<>();
-        private String desiredJson;
-
-        private String desiredJson() {
-            if (desiredJson == null) {
-                desiredJson = ConfigHash.canonicalJson(target.template());
-            }
-            return desiredJson;
-        }
-
-        /** The real container an operation acts on, or null for a container the plan creates. */
-        private ObservedContainer existing(Operation op) {
-            String ref = ref(op);
-            return ref == null ? null : initial.get(ref);
-        }
-
-        private static String ref(Operation op) {
-            return op instanceof Operation.StartContainer s ? s.ref()
-                    : op instanceof Operation.StopContainer s ? s.ref()
-                    : op instanceof Operation.RemoveContainer r ? r.ref()
-                    : op instanceof Operation.RenameContainer r ? r.ref() : null;
-        }
-
-        private static int replicaOf(Operation op) {
-            if (op instanceof Operation.CreateContainer c) {
-                try {
-                    return Integer.parseInt(c.spec().labels().getOrDefault(Labels.REPLICA, "0"));
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-            return 0;
-        }
-
-        private static String name(Operation op) {
-            if (op instanceof Operation.CreateContainer c) {
-                return c.spec().name();
-            }
-            if (op instanceof Operation.RenameContainer r) {
-                return r.to();
-            }
-            return op instanceof Operation.StartContainer s ? s.name()
-                    : op instanceof Operation.StopContainer s ? s.name()
-                    : op instanceof Operation.RemoveContainer r ? r.name() : op.describe();
         }
     }
 }

@@ -88,19 +88,43 @@ public record DesiredApp(
      */
     public static DesiredApp of(App app, Map<String, Map<String, String>> secretDigests, String image) {
         AppSpec s = app.getSpec();
-        String ns = app.namespace();
         List<String> env = new ArrayList<>();
         List<ContainerSpec.SecretEnv> secretEnv = new ArrayList<>();
-        if (s.env != null) {
-            for (AppSpec.EnvVar e : s.env) {
-                if (e.valueFrom != null) {
-                    AppSpec.SecretKeySelector ref = e.valueFrom.secretKeyRef;
-                    secretEnv.add(new ContainerSpec.SecretEnv(e.name, ref.name, ref.key, digest(secretDigests, ref.name, ref.key)));
-                } else {
-                    env.add(e.name + "=" + (e.value == null ? "" : e.value));
-                }
+        env(s, secretDigests, env, secretEnv);
+        Long nanoCpus = s.resources == null || s.resources.cpus == null ? null : Quantities.nanoCpus(s.resources.cpus);
+        Long memory = s.resources == null || s.resources.memory == null ? null : Quantities.bytes(s.resources.memory);
+        Integer stopSeconds = s.stopGracePeriod == null ? DEFAULT_STOP_SECONDS
+                : (int) Math.max(0, Quantities.duration(s.stopGracePeriod).toSeconds());
+        Map<String, String> userLabels = s.labels == null ? Map.of() : new TreeMap<>(s.labels);
+        String restartPolicy = s.restartPolicy == null ? "unless-stopped" : s.restartPolicy;
+
+        ContainerSpec template = new ContainerSpec(null, image, s.command, s.entrypoint, env, s.workingDir, s.user,
+                userLabels, ports(s), mounts(app.namespace(), s), networks(app.namespace(), s), health(s), nanoCpus, memory,
+                restartPolicy, s.stopSignal, stopSeconds, security(s), secretFiles(s, secretDigests), secretEnv);
+        int replicas = s.replicas == null ? 1 : s.replicas;
+        boolean running = !"Stopped".equals(s.desiredState);
+        return new DesiredApp(app.namespace(), app.name(), app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration(),
+                replicas, running, template, ConfigHash.of(template), stopSeconds, policy(s.update),
+                new Lifecycle(restartPolicy, !Boolean.FALSE.equals(s.restartOnUnhealthy),
+                        s.minReadySeconds == null ? 0 : s.minReadySeconds), null, 0, image);
+    }
+
+    /** Plain variables into {@code env} ({@code NAME=value}), Secret references into {@code secretEnv}, with their digests. */
+    private static void env(AppSpec s, Map<String, Map<String, String>> secretDigests, List<String> env, List<ContainerSpec.SecretEnv> secretEnv) {
+        if (s.env == null) {
+            return;
+        }
+        for (AppSpec.EnvVar e : s.env) {
+            if (e.valueFrom != null) {
+                AppSpec.SecretKeySelector ref = e.valueFrom.secretKeyRef;
+                secretEnv.add(new ContainerSpec.SecretEnv(e.name, ref.name, ref.key, digest(secretDigests, ref.name, ref.key)));
+            } else {
+                env.add(e.name + "=" + (e.value == null ? "" : e.value));
             }
         }
+    }
+
+    private static List<ContainerSpec.SecretFile> secretFiles(AppSpec s, Map<String, Map<String, String>> secretDigests) {
         List<ContainerSpec.SecretFile> secretFiles = new ArrayList<>();
         if (s.secrets != null) {
             int[] owner = numericUser(s.user);
@@ -110,11 +134,20 @@ public record DesiredApp(
                         f.modeBits(), f.uid != null ? f.uid : owner[0], f.gid != null ? f.gid : owner[1]));
             }
         }
+        return secretFiles;
+    }
+
+    private static List<ContainerSpec.PortBinding> ports(AppSpec s) {
         List<ContainerSpec.PortBinding> ports = new ArrayList<>();
         if (s.ports != null) {
             s.ports.forEach(p -> ports.add(new ContainerSpec.PortBinding(p.containerPort,
                     p.protocol == null ? "tcp" : p.protocol, p.hostIP, p.hostPort)));
         }
+        return ports;
+    }
+
+    /** Volumes by their engine name, host paths as given, tmpfs with its size in bytes. */
+    private static List<ContainerSpec.MountSpec> mounts(String ns, AppSpec s) {
         List<ContainerSpec.MountSpec> mounts = new ArrayList<>();
         if (s.volumes != null) {
             for (AppSpec.VolumeMount m : s.volumes) {
@@ -129,33 +162,24 @@ public record DesiredApp(
                 }
             }
         }
+        return mounts;
+    }
+
+    private static List<ContainerSpec.NetworkAttach> networks(String ns, AppSpec s) {
         List<ContainerSpec.NetworkAttach> networks = new ArrayList<>();
         if (s.networks != null) {
             s.networks.forEach(n -> networks.add(new ContainerSpec.NetworkAttach(DockerNames.network(ns, n.name),
                     n.aliases == null ? List.of() : List.copyOf(n.aliases))));
         }
-        ContainerSpec.HealthSpec health = null;
-        if (s.healthcheck != null) {
-            AppSpec.Healthcheck h = s.healthcheck;
-            health = new ContainerSpec.HealthSpec(healthTest(h.test), nanos(h.interval), nanos(h.timeout), h.retries, nanos(h.startPeriod));
-        }
-        Long nanoCpus = s.resources == null || s.resources.cpus == null ? null : Quantities.nanoCpus(s.resources.cpus);
-        Long memory = s.resources == null || s.resources.memory == null ? null : Quantities.bytes(s.resources.memory);
-        Integer stopSeconds = s.stopGracePeriod == null ? DEFAULT_STOP_SECONDS
-                : (int) Math.max(0, Quantities.duration(s.stopGracePeriod).toSeconds());
-        Map<String, String> userLabels = s.labels == null ? Map.of() : new TreeMap<>(s.labels);
+        return networks;
+    }
 
-        ContainerSpec template = new ContainerSpec(null, image, s.command, s.entrypoint, env, s.workingDir, s.user,
-                userLabels, ports, mounts, networks, health, nanoCpus, memory,
-                s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, s.stopSignal, stopSeconds, security(s),
-                secretFiles, secretEnv);
-        String hash = ConfigHash.of(template);
-        int replicas = s.replicas == null ? 1 : s.replicas;
-        boolean running = !"Stopped".equals(s.desiredState);
-        return new DesiredApp(ns, app.name(), app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration(),
-                replicas, running, template, hash, stopSeconds, policy(s.update),
-                new Lifecycle(s.restartPolicy == null ? "unless-stopped" : s.restartPolicy, !Boolean.FALSE.equals(s.restartOnUnhealthy),
-                        s.minReadySeconds == null ? 0 : s.minReadySeconds), null, 0, image);
+    private static ContainerSpec.HealthSpec health(AppSpec s) {
+        if (s.healthcheck == null) {
+            return null;
+        }
+        AppSpec.Healthcheck h = s.healthcheck;
+        return new ContainerSpec.HealthSpec(healthTest(h.test), nanos(h.interval), nanos(h.timeout), h.retries, nanos(h.startPeriod));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mooring.reconcile;
 
+import dev.mooring.docker.ContainerEngine;
 import dev.mooring.docker.ContainerSpec;
 import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.SecretMaterial;
@@ -73,23 +74,60 @@ public final class PlanExecutor {
      * removed anything, then each again right before its create and its start.
      */
     public static void execute(DockerEngine engine, Plan plan, SecretValues secrets, HostMounts mounts, Consumer<Operation> performed) {
+        run(plan, mounts, op -> perform(engine, op, secrets, mounts), performed);
+    }
+
+    /**
+     * The same for a plan of container operations only (an App's), on any {@link ContainerEngine}:
+     * the seam the App path's logic is tested through.
+     */
+    public static void execute(ContainerEngine engine, Plan plan, SecretValues secrets, HostMounts mounts, Consumer<Operation> performed) {
+        run(plan, mounts, op -> {
+            if (!container(engine, op, secrets, mounts)) {
+                throw new IllegalArgumentException("not a container operation: " + op.describe());
+            }
+        }, performed);
+    }
+
+    /** Every new container's host paths checked first, then each operation performed in order. */
+    private static void run(Plan plan, HostMounts mounts, Consumer<Operation> perform, Consumer<Operation> performed) {
         for (Operation op : plan.operations()) {
             if (op instanceof Operation.CreateContainer c) {
                 mounts.beforeCreate(c.spec());
             }
         }
         for (Operation op : plan.operations()) {
-            perform(engine, op, secrets, mounts);
+            perform.accept(op);
             performed.accept(op);
         }
     }
 
     private static void perform(DockerEngine engine, Operation op, SecretValues secrets, HostMounts mounts) {
+        if (container(engine, op, secrets, mounts)) {
+            return;
+        }
+        if (op instanceof Operation.CreateNetwork n) {
+            engine.createNetwork(n.network());
+        } else if (op instanceof Operation.DisconnectNetwork d) {
+            engine.disconnect(d.networkRef(), d.containerId());
+        } else if (op instanceof Operation.RemoveNetwork n) {
+            engine.removeNetwork(n.ref());
+        } else if (op instanceof Operation.CreateVolume v) {
+            engine.createVolume(v.volume());
+        } else if (op instanceof Operation.RemoveVolume v) {
+            engine.removeVolume(v.name());
+        } else {
+            throw new IllegalArgumentException("unknown operation " + op);
+        }
+    }
+
+    /** Performs a container operation; false when {@code op} is not one. */
+    private static boolean container(ContainerEngine engine, Operation op, SecretValues secrets, HostMounts mounts) {
         if (op instanceof Operation.CreateContainer c) {
             ContainerSpec spec = mounts.beforeCreate(c.spec());
             if (!spec.usesSecrets()) {
                 engine.createContainer(spec);
-                return;
+                return true;
             }
             SecretMaterial material = resolve(spec, secrets);
             try {
@@ -106,19 +144,10 @@ public final class PlanExecutor {
             engine.removeContainer(r.ref());
         } else if (op instanceof Operation.RenameContainer r) {
             engine.renameContainer(r.ref(), r.to());
-        } else if (op instanceof Operation.CreateNetwork n) {
-            engine.createNetwork(n.network());
-        } else if (op instanceof Operation.DisconnectNetwork d) {
-            engine.disconnect(d.networkRef(), d.containerId());
-        } else if (op instanceof Operation.RemoveNetwork n) {
-            engine.removeNetwork(n.ref());
-        } else if (op instanceof Operation.CreateVolume v) {
-            engine.createVolume(v.volume());
-        } else if (op instanceof Operation.RemoveVolume v) {
-            engine.removeVolume(v.name());
         } else {
-            throw new IllegalArgumentException("unknown operation " + op);
+            return false;
         }
+        return true;
     }
 
     static SecretMaterial resolve(ContainerSpec spec, SecretValues secrets) {

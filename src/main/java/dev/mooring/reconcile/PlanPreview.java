@@ -2,7 +2,6 @@ package dev.mooring.reconcile;
 
 import dev.mooring.api.ApiException;
 import dev.mooring.api.App;
-import dev.mooring.api.AppSpec;
 import dev.mooring.api.AppStatus;
 import dev.mooring.api.Kind;
 import dev.mooring.api.MooringResource;
@@ -13,15 +12,13 @@ import dev.mooring.api.ResourceKey;
 import dev.mooring.docker.DockerEngine;
 import dev.mooring.docker.DockerEngines;
 import dev.mooring.docker.EngineException;
-import dev.mooring.docker.ObservedContainer;
 import dev.mooring.store.ResourceStore;
 import dev.mooring.store.RevisionStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +29,9 @@ import java.util.Optional;
  * The plan of a change before it is made: for desired resources (stored, or those a dry run
  * would store), what the loop would do on the engine, as {@link ResourcePlan}s. It observes as
  * the reconcilers do, but only reads: it lists and inspects, never pulls, creates, writes status,
- * records a revision or an event. The decisions are the planners' own ({@link AppPreview} runs
- * {@link AppPlanner#decide}; Networks and Volumes run their planners), so the plan is what the
- * loop will do, not a second opinion.
+ * records a revision or an event. The decisions are the planners' own (an App's plan runs the loop's
+ * own target and decision code over a read-only view, {@link AppPlan}; Networks and Volumes run
+ * their planners), so the plan is what the loop will do, not a second opinion.
  * <p>
  * What the preview cannot know, it says in the plan's notes: an image that would be pulled first,
  * dependencies the changes wait for, replicas assumed to become ready.
@@ -47,8 +44,6 @@ public class PlanPreview {
     RevisionStore revisions;
     @Inject
     DockerEngines engines;
-    @Inject
-    AppReconciler apps;
     @Inject
     ImageBuilds builds;
 
@@ -105,80 +100,12 @@ public class PlanPreview {
         return ResourcePlan.of(r.getKind(), r.namespace(), r.name(), List.of(), null, List.of());
     }
 
+    /** The App's plan over a read-only view of its engine and the store ({@link AppPlan}); the batch's Secrets count as stored. */
     private ResourcePlan app(App app, Map<String, Secret> batchSecrets) {
-        String ns = app.namespace();
-        String name = app.name();
-        DockerEngine engine = engines.engine(app.engineName());
-        List<ObservedContainer> observed = engine.listContainers(DesiredApp.ownerLabels(ns, name));
-        Instant now = Instant.now();
-        List<String> notes = new ArrayList<>();
-        if (app.isDeleting()) {
-            return outcome(app, AppPreview.preview(DesiredApp.gone(ns, name), RolloutState.of(observed, now), h -> Optional.empty()), null, notes);
-        }
-        AppSpec spec = app.getSpec();
-        if (Boolean.TRUE.equals(spec.suspend)) {
-            notes.add("spec.suspend is true: Mooring leaves this App alone");
-            return ResourcePlan.of("App", ns, name, List.of(), null, notes);
-        }
-        Map<String, Map<String, String>> digests = new HashMap<>();
-        String waitingForSecrets = SecretUse.waitingFor(n -> Optional.ofNullable(batchSecrets.get(ns + "/" + n))
-                .or(() -> store.find(Secret.class, ns, n)), spec, digests);
-        if (waitingForSecrets != null) {
-            notes.add("the containers' configuration is known once the Secrets it uses are there");
-            return ResourcePlan.of("App", ns, name, List.of(), waitingForSecrets, notes);
-        }
-        String waitingFor = AppReconciler.joinWaiting(apps.resourceDependencies(app), apps.appDependencies(app));
-
-        String image = spec.image;
-        if (spec.build != null) {
-            try {
-                image = builds.expectedImage(new ResourceKey(Kind.App, ns, name), app);
-            } catch (RuntimeException e) {
-                notes.add("the build context cannot be read (" + e.getMessage() + "): the build would fail and the running containers stay");
-                return ResourcePlan.of("App", ns, name, List.of(), null, notes);
-            }
-        }
-        DesiredApp desired = DesiredApp.of(app, digests, image);
-        String tagImage = engine.imageId(image);
-        String policy = spec.build != null ? "Never" : spec.imagePullPolicy == null ? "IfNotPresent" : spec.imagePullPolicy;
-        if (tagImage == null && spec.build != null) {
-            notes.add("the loop builds " + image + " from " + spec.build.context + " first");
-        } else if (tagImage == null) {
-            notes.add("Never".equals(policy) ? "image " + spec.image + " is not on engine " + engine.name()
-                    + " and imagePullPolicy is Never: the App would fail with ImageUnavailable"
-                    : "image " + spec.image + " is not on engine " + engine.name() + ": the loop pulls it first");
-        } else if ("Always".equals(policy)) {
-            notes.add("imagePullPolicy is Always: a pull may bring another image for " + spec.image + ", which would roll out too");
-        }
-        String uid = app.getMetadata().getUid();
-        int number = uid == null ? 0 : revisions.number(uid, desired.configHash(), tagImage).orElse(0);
-        DesiredApp target = desired.withImage(tagImage, number, tagImage);
-
-        AppStatus previous = currentStatus(app);
-        AppStatus.Rollout rollout = previous.rollout == null ? new AppStatus.Rollout() : previous.rollout;
-        boolean failedHere = number > 0 && Objects.equals(rollout.failedRevision, number)
-                && Objects.equals(rollout.failedGeneration, app.getMetadata().getGeneration());
-        if (failedHere && "rollback".equals(desired.update().failureAction())) {
-            Optional<RevisionStore.Revision> good = revisions.lastGood(uid, number);
-            if (good.isPresent()) {
-                target = apps.targetOf(app, good.get(), tagImage);
-                notes.add("revision " + number + " failed; the App stays on revision " + good.get().number() + " until the spec changes");
-            }
-        }
-        boolean inProgress = Objects.equals(rollout.revision, target.revision())
-                && ("Progressing".equals(rollout.phase) || "RollingBack".equals(rollout.phase));
-        RolloutState state = new RolloutState(observed, now,
-                AppReconciler.readySince(previous, observed, target.lifecycle().minReadySeconds(), now),
-                AppReconciler.crashes(previous), inProgress, true);
-        AppPreview.Outcome o = AppPreview.preview(target, state,
-                hash -> uid == null ? Optional.empty() : revisions.template(uid, hash));
-        return outcome(app, o, waitingFor, notes);
-    }
-
-    private static ResourcePlan outcome(App app, AppPreview.Outcome o, String waitingFor, List<String> notes) {
-        List<String> all = new ArrayList<>(notes);
-        all.addAll(o.notes());
-        return ResourcePlan.of("App", app.namespace(), app.name(), o.changes(), waitingFor, all);
+        AppPlan plan = new AppPlan(engines.engine(app.engineName()), store, revisions,
+                a -> builds.expectedImage(new ResourceKey(Kind.App, a.namespace(), a.name()), a), Clock.systemUTC());
+        return plan.plan(app, n -> Optional.ofNullable(batchSecrets.get(app.namespace() + "/" + n))
+                .or(() -> store.find(Secret.class, app.namespace(), n)), currentStatus(app));
     }
 
     /** The status the loop works from: the stored one (a dry run's resource may not carry it). */

@@ -27,6 +27,11 @@ public record RolloutState(
     public record CrashState(int restarts, Instant nextRestartAt, Instant lastRestartAt) {
     }
 
+    /** The same state with a rollout of the target under way (a rollback just decided). */
+    RolloutState underWay() {
+        return new RolloutState(containers, now, readySince, crashes, true, mayCreate);
+    }
+
     public static RolloutState of(List<ObservedContainer> containers, Instant now) {
         return new RolloutState(containers, now, Map.of(), Map.of(), false, true);
     }

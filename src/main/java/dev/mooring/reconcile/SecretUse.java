@@ -2,7 +2,6 @@ package dev.mooring.reconcile;
 
 import dev.mooring.api.AppSpec;
 import dev.mooring.api.Secret;
-import dev.mooring.store.ResourceStore;
 
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,13 +43,9 @@ final class SecretUse {
     /**
      * What the App still waits for among the Secrets it uses (missing, or without the key it
      * names), or null; puts the digests of those it found into {@code digests} (Secret name to
-     * key to digest). Only digests: no value is read here.
+     * key to digest). Only digests: no value is read here. The Secrets of the App's namespace are
+     * found by {@code find} (the loop: the store; a plan: also a dry run's Secrets).
      */
-    static String waitingFor(ResourceStore store, String namespace, AppSpec spec, Map<String, Map<String, String>> digests) {
-        return waitingFor(name -> store.find(Secret.class, namespace, name), spec, digests);
-    }
-
-    /** The same, with the Secrets of the App's namespace found by {@code find} (a plan: the store, or a dry run's Secrets). */
     static String waitingFor(Function<String, Optional<Secret>> find, AppSpec spec, Map<String, Map<String, String>> digests) {
         Set<String> waiting = new LinkedHashSet<>();
         for (String name : names(spec)) {

@@ -34,7 +34,7 @@ import static dev.mooring.store.ResourceRows.specDocument;
  */
 @ApplicationScoped
 @TranslatesConflicts
-public class ResourceStore {
+public class ResourceStore implements DesiredState {
     @Inject
     EntityManager em;
     @Inject

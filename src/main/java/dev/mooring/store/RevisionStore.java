@@ -16,7 +16,7 @@ import java.util.Optional;
  * replica's revision label stays true.
  */
 @ApplicationScoped
-public class RevisionStore {
+public class RevisionStore implements Revisions {
     public static final String PROGRESSING = "Progressing";
     public static final String COMPLETE = "Complete";
     public static final String FAILED = "Failed";
