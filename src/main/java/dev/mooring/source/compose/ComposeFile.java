@@ -8,7 +8,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -34,13 +37,14 @@ final class ComposeFile {
         this.projectDir = projectDir;
         this.problems = problems;
         this.file = file;
-        this.networks = new TopLevelNetworks(this, section("networks"));
-        this.volumes = new TopLevelVolumes(this, section("volumes"));
-        this.secrets = new TopLevelSecrets(this, section("secrets"));
-        this.services = section("services");
+        this.networks = new TopLevelNetworks(this, section("networks", "Network"));
+        this.volumes = new TopLevelVolumes(this, section("volumes", "Volume"));
+        this.secrets = new TopLevelSecrets(this, section("secrets", "Secret"));
+        this.services = section("services", "App");
     }
 
-    private Map<String, Object> section(String key) {
+    /** A top-level section, whose names each become a resource of {@code kind}. */
+    private Map<String, Object> section(String key, String kind) {
         Object v = file.get(key);
         if (v == null) {
             return Map.of();
@@ -49,7 +53,9 @@ final class ComposeFile {
             problems.error(key, "must be a mapping");
             return Map.of();
         }
-        return ComposeValues.map(v, key);
+        Map<String, Object> section = ComposeValues.map(v, key);
+        refuseCollisions(key, section.keySet(), kind);
+        return section;
     }
 
     void translate() {
@@ -104,6 +110,22 @@ final class ComposeFile {
         return out;
     }
 
+    /**
+     * Two names of one section that become the same Mooring name ({@code a_b}, {@code a-b},
+     * {@code A.B}) would silently be one resource, the last one winning: each later one is an
+     * error naming the first.
+     */
+    private void refuseCollisions(String section, Collection<String> names, String kind) {
+        Map<String, String> first = new HashMap<>();
+        for (String name : names) {
+            String other = first.putIfAbsent(normalised(name), name);
+            if (other != null) {
+                problems.error(section + "." + name, "\"" + other + "\" and \"" + name + "\" both become " + kind + " "
+                        + normalised(name) + " (names are lowercased, '_' and '.' become '-'); rename one of them");
+            }
+        }
+    }
+
     ObjectMeta meta(String name) {
         ObjectMeta m = new ObjectMeta();
         m.setName(name);
@@ -113,12 +135,17 @@ final class ComposeFile {
 
     /** A compose name as a Mooring name (a DNS label): lowercase, '_' and '.' as '-'; null (and an error) when impossible. */
     String mooringName(String composeName, String at) {
-        String n = composeName.toLowerCase().replace('_', '-').replace('.', '-');
+        String n = normalised(composeName);
         if (n.length() > 63 || !Validation.DNS1123_LABEL.matcher(n).matches()) {
             problems.error(at, "\"" + composeName + "\" cannot be a Mooring name (a DNS label: lowercase letters, digits and '-')");
             return null;
         }
         return n;
+    }
+
+    /** A compose name as Mooring writes it, valid or not. */
+    static String normalised(String composeName) {
+        return composeName.toLowerCase(Locale.ROOT).replace('_', '-').replace('.', '-');
     }
 
     /** The App name of a service of this file. */

@@ -13,12 +13,15 @@ import static dev.mooring.source.compose.ComposeValues.str;
 import static dev.mooring.source.compose.ComposeValues.strings;
 
 /**
- * The networks a service joins ({@code networks}, {@code network_mode}, {@code links}); a
- * service that names none joins the project's default network ({@link #attachDefault}).
+ * The networks a service joins ({@code networks}, {@code network_mode}, {@code links}) and the
+ * names it is reached by there: a service that names none joins the project's default network,
+ * and its {@code container_name} is an alias on every network it joins ({@link #translate}).
  */
 final class NetworkTranslator implements ServiceKeys {
     private final ComposeFile file;
     private final Problems problems;
+    /** The service's {@code container_name}, kept until its networks are known (a translator serves one service). */
+    private String containerName;
 
     NetworkTranslator(ComposeFile file) {
         this.file = file;
@@ -30,12 +33,38 @@ final class NetworkTranslator implements ServiceKeys {
         return Map.of(
                 "networks", this::networks,
                 "network_mode", (service, s, v, at) -> networkMode(s, str(v), at),
-                "links", (service, s, v, at) -> links(list(v, at), at));
+                "links", (service, s, v, at) -> links(list(v, at), at),
+                "container_name", (service, s, v, at) -> containerName = str(v));
     }
 
-    /** A service without {@code networks} or {@code network_mode} joins the default network, as in Compose. */
-    void attachDefault(AppSpec s, String service) {
-        attach(s, "default", List.of(), service);
+    /**
+     * After the service's keys: a service without {@code networks} or {@code network_mode} joins
+     * the default network, as in Compose; its {@code container_name} becomes an alias on each of
+     * its networks, since other services reach it by that name in Compose.
+     */
+    void translate(AppSpec s, String service, Map<String, Object> svc, String at) {
+        if (!svc.containsKey("networks") && !svc.containsKey("network_mode")) {
+            attach(s, "default", List.of(), service);
+        }
+        if (containerName != null) {
+            aliasEverywhere(s, containerName, file.namespace + "-" + ComposeFile.normalised(service) + "-1", at + ".container_name");
+        }
+    }
+
+    /** {@code container} is the first replica's name, for the note that the container's own name stays Mooring's. */
+    private void aliasEverywhere(AppSpec s, String name, String container, String at) {
+        String named = "the container itself is named " + container + " (Mooring's <namespace>-<app>-<replica>)";
+        if (s.networks == null || s.networks.isEmpty()) {
+            problems.ignored(at, "the service joins no network where " + name + " could be an alias; " + named);
+            return;
+        }
+        for (AppSpec.NetworkAttachment a : s.networks) {
+            if (!a.aliases.contains(name)) {
+                a.aliases.add(name);
+            }
+        }
+        problems.warn(at, "an alias on " + String.join(", ", s.networks.stream().map(a -> a.name).toList())
+                + ", so other services reach it as " + name + "; " + named);
     }
 
     private void networks(String service, AppSpec s, Object v, String at) {

@@ -14,12 +14,13 @@ import java.util.TreeMap;
  *
  * <p>The keys are translated by concern, each a {@link ServiceKeys} listing its keys; this class
  * hands each key to its concern in the order of the file, and holds the keys no concern takes.
+ * {@code x-} keys are skipped, as Compose does, except {@link MooringExtension#KEY}; what the
+ * service leaves unsaid is what Compose does ({@link MooringExtension#composeDefaults}).
  */
 final class ServiceTranslator {
     /** Service keys Mooring ignores without changing what the service does, with the reason. */
     static final Map<String, String> IGNORED = new TreeMap<>(Map.ofEntries(
             Map.entry("expose", "containers on a shared network reach every port; expose only documents it"),
-            Map.entry("container_name", "Mooring names containers <namespace>-<app>-<replica>; other services reach it by service name"),
             Map.entry("logging", "containers use the engine's log driver; GET .../apps/{name}/logs still works"),
             Map.entry("stdin_open", "no terminal is attached to a service either way"),
             Map.entry("tty", "no terminal is attached to a service either way"),
@@ -56,16 +57,18 @@ final class ServiceTranslator {
     private final Problems problems;
     private final EnvironmentTranslator environment;
     private final NetworkTranslator networks;
+    private final MooringExtension extension;
     private final Map<String, ServiceKeys.Key> keys = new HashMap<>();
 
     ServiceTranslator(ComposeFile file) {
         this.problems = file.problems;
         this.environment = new EnvironmentTranslator(file);
         this.networks = new NetworkTranslator(file);
+        this.extension = new MooringExtension(problems);
         for (ServiceKeys concern : List.of(new ProcessTranslator(problems), new BuildTranslator(file), environment,
                 new PortTranslator(problems), new MountTranslator(file), networks, new DependencyTranslator(file),
                 new HealthTranslator(problems), new DeployTranslator(problems), new SecretFileTranslator(file),
-                new SecurityTranslator(problems))) {
+                new SecurityTranslator(problems), extension)) {
             concern.keys().forEach((key, translation) -> {
                 if (keys.put(key, translation) != null) {
                     throw new IllegalStateException("two translators of the service key " + key);
@@ -78,7 +81,7 @@ final class ServiceTranslator {
         String p = "services." + service;
         AppSpec s = new AppSpec();
         svc.forEach((key, value) -> {
-            if (!key.startsWith("x-")) {
+            if (!key.startsWith("x-") || keys.containsKey(key)) {
                 key(service, s, key, value, p + "." + key);
             }
         });
@@ -86,9 +89,8 @@ final class ServiceTranslator {
         if (s.image == null && s.build == null) {
             problems.error(p, "needs image or build");
         }
-        if (!svc.containsKey("networks") && !svc.containsKey("network_mode")) {
-            networks.attachDefault(s, service);
-        }
+        networks.translate(s, service, svc, p);
+        extension.composeDefaults(s);
         return s;
     }
 

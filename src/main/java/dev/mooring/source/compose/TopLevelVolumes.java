@@ -48,6 +48,13 @@ final class TopLevelVolumes {
     /** An anonymous volume: Compose keeps it across recreations, so it becomes a named Volume. */
     String anonymousVolume(String service, int index, String at) {
         String name = file.mooringName(service + "-anon-" + (index + 1), at);
+        String taken = name == null ? null
+                : declared.keySet().stream().filter(d -> ComposeFile.normalised(d).equals(name)).findFirst().orElse(null);
+        if (taken != null) {
+            file.problems.error(at, "an anonymous volume becomes Volume " + name + ", as the declared volume \"" + taken
+                    + "\" does; rename that volume");
+            return null;
+        }
         if (name != null && !volumes.containsKey(name)) {
             add(name);
             file.problems.warn(at, "an anonymous volume; kept as Volume " + name + " so its data outlives a recreated container, as in Compose");
