@@ -114,7 +114,11 @@ final class ContainerMapping {
         }
     }
 
-    /** Every port is exposed; those with a host port or address are published. */
+    /**
+     * Every port is published, as {@code docker run -p} and Compose publish it: on its host port, or
+     * without one on an ephemeral port the engine picks; on its host address, or without one on
+     * the engine's default (every address, unless the engine is configured otherwise).
+     */
     private static void ports(CreateContainerCmd cmd, HostConfig hc, List<ContainerSpec.PortBinding> ports) {
         if (ports.isEmpty()) {
             return;
@@ -124,9 +128,7 @@ final class ContainerMapping {
         for (ContainerSpec.PortBinding p : ports) {
             ExposedPort ep = new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
             exposed.add(ep);
-            if (p.hostPort() != null || p.hostIp() != null) {
-                bindings.bind(ep, new Ports.Binding(p.hostIp(), p.hostPort() == null ? null : p.hostPort().toString()));
-            }
+            bindings.bind(ep, new Ports.Binding(p.hostIp(), p.hostPort() == null ? null : p.hostPort().toString()));
         }
         cmd.withExposedPorts(exposed);
         hc.withPortBindings(bindings);

@@ -1,7 +1,9 @@
 package dev.mooring.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -51,7 +53,11 @@ class ContainerMappingTest {
         assertThat(cmd.getAliases()).containsExactly("web");
         var hc = cmd.getHostConfig();
         assertThat(hc.getNetworkMode()).as("only the first network at creation").isEqualTo("shop-front");
-        assertThat(hc.getPortBindings().getBindings()).hasSize(1);
+        // issue 13: a port without host port or address is published too, on an ephemeral port (was: not published)
+        assertThat(hc.getPortBindings().getBindings()).hasSize(2);
+        var bindings = hc.getPortBindings().getBindings();
+        assertThat(bindings.get(ExposedPort.tcp(80))).containsExactly(new Ports.Binding("127.0.0.1", "8080"));
+        assertThat(bindings.get(ExposedPort.udp(9000))).containsExactly(Ports.Binding.empty());
         assertThat(hc.getMounts()).extracting(m -> m.getType()).containsExactly(MountType.VOLUME, MountType.TMPFS);
         assertThat(hc.getMemory()).isEqualTo(64L << 20);
         assertThat(hc.getRestartPolicy()).isEqualTo(RestartPolicy.onFailureRestart(0));

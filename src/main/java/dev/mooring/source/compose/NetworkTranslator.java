@@ -34,7 +34,7 @@ final class NetworkTranslator implements ServiceKeys {
                 "networks", this::networks,
                 "network_mode", (service, s, v, at) -> networkMode(s, str(v), at),
                 "links", (service, s, v, at) -> links(list(v, at), at),
-                "container_name", (service, s, v, at) -> containerName = str(v));
+                "container_name", (service, s, v, at) -> containerName = containerName(service, str(v), at));
     }
 
     /**
@@ -42,29 +42,21 @@ final class NetworkTranslator implements ServiceKeys {
      * the default network, as in Compose; its {@code container_name} becomes an alias on each of
      * its networks, since other services reach it by that name in Compose.
      */
-    void translate(AppSpec s, String service, Map<String, Object> svc, String at) {
+    void translate(AppSpec s, String service, Map<String, Object> svc) {
         if (!svc.containsKey("networks") && !svc.containsKey("network_mode")) {
             attach(s, "default", List.of(), service);
         }
-        if (containerName != null) {
-            aliasEverywhere(s, containerName, file.namespace + "-" + ComposeFile.normalised(service) + "-1", at + ".container_name");
+        if (containerName != null && s.networks != null) {
+            s.networks.stream().filter(a -> !a.aliases.contains(containerName)).forEach(a -> a.aliases.add(containerName));
         }
     }
 
-    /** {@code container} is the first replica's name, for the note that the container's own name stays Mooring's. */
-    private void aliasEverywhere(AppSpec s, String name, String container, String at) {
-        String named = "the container itself is named " + container + " (Mooring's <namespace>-<app>-<replica>)";
-        if (s.networks == null || s.networks.isEmpty()) {
-            problems.ignored(at, "the service joins no network where " + name + " could be an alias; " + named);
-            return;
-        }
-        for (AppSpec.NetworkAttachment a : s.networks) {
-            if (!a.aliases.contains(name)) {
-                a.aliases.add(name);
-            }
-        }
-        problems.warn(at, "an alias on " + String.join(", ", s.networks.stream().map(a -> a.name).toList())
-                + ", so other services reach it as " + name + "; " + named);
+    /** The note that the name is an alias, not the container's name, which stays Mooring's. */
+    private String containerName(String service, String name, String at) {
+        problems.warn(at, "an alias on every network of the service, so other services reach it as " + name
+                + "; the container itself is named " + file.namespace + "-" + ComposeFile.normalised(service)
+                + "-1 (Mooring's <namespace>-<app>-<replica>)");
+        return name;
     }
 
     private void networks(String service, AppSpec s, Object v, String at) {

@@ -89,7 +89,7 @@ final class ServiceTranslator {
         if (s.image == null && s.build == null) {
             problems.error(p, "needs image or build");
         }
-        networks.translate(s, service, svc, p);
+        networks.translate(s, service, svc);
         extension.composeDefaults(s);
         return s;
     }
