@@ -2,10 +2,16 @@ package dev.mooring.api;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** The checks of how an App is reached: its published ports and the networks it joins. */
 final class AppNetworkValidation {
     static final Set<String> PROTOCOLS = Set.of("tcp", "udp", "sctp");
+    /**
+     * A network alias: what {@link ImageReference#DOMAIN} accepts, and '_' too, since Docker's DNS
+     * answers such names and Compose's services and containers ({@code db_1}) are reached by them.
+     */
+    static final Pattern ALIAS = Pattern.compile("[a-zA-Z0-9_](?:[a-zA-Z0-9_-]*[a-zA-Z0-9_])?(?:\\.[a-zA-Z0-9_](?:[a-zA-Z0-9_-]*[a-zA-Z0-9_])?)*(?::[0-9]+)?");
 
     private AppNetworkValidation() {
     }
@@ -75,7 +81,7 @@ final class AppNetworkValidation {
             if (n.aliases != null) {
                 for (int j = 0; j < n.aliases.size(); j++) {
                     String a = n.aliases.get(j);
-                    if (a == null || a.isBlank() || a.length() > 253 || !ImageReference.DOMAIN.matcher(a).matches()) {
+                    if (a == null || a.isBlank() || a.length() > 253 || !ALIAS.matcher(a).matches()) {
                         c.error(f + ".aliases[" + j + "]", "\"" + a + "\" is not a host name");
                     }
                 }

@@ -26,13 +26,19 @@ final class MooringExtension implements ServiceKeys {
 
     @Override
     public Map<String, Key> keys() {
-        return Map.of(KEY, (service, s, v, at) -> map(v, at).forEach((k, value) -> {
-            if (k.equals("restartOnUnhealthy")) {
+        return Map.of(KEY, (service, s, v, at) -> map(v, at).forEach((k, value) -> setting(s, k, value, at + "." + k)));
+    }
+
+    private void setting(AppSpec s, String key, Object value, String at) {
+        try {
+            if (key.equals("restartOnUnhealthy")) {
                 s.restartOnUnhealthy = bool(value);
             } else {
-                problems.unsupported(at + "." + k, "unknown x-mooring setting (known: restartOnUnhealthy)");
+                problems.unsupported(at, "unknown x-mooring setting (known: restartOnUnhealthy)");
             }
-        }));
+        } catch (IllegalArgumentException e) {
+            problems.error(at, e.getMessage());
+        }
     }
 
     /** Compose's behaviour for what the service (and its {@code x-mooring}) left unsaid. */

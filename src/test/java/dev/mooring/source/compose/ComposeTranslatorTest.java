@@ -336,6 +336,111 @@ class ComposeTranslatorTest {
         assertThat(app(t, "b").image).isEqualTo("busybox:2");
     }
 
+    // ---- Compose semantics (issue 13) -------------------------------------------------------
+
+    private static List<String> errors(Runnable r) {
+        try {
+            r.run();
+        } catch (ApiException e) {
+            assertThat(e.status).isEqualTo(422);
+            return e.errors.stream().map(f -> f.field() + ": " + f.message()).toList();
+        }
+        throw new AssertionError("no 422");
+    }
+
+    /** Compose restarts nothing without restart, and nothing for its health; an App does both unless told not to. */
+    @Test
+    void aServiceIsRestartedAndReplacedOnlyAsComposeWouldUnlessXMooringAsks() {
+        var t = translate("""
+                services:
+                  job: {image: busybox:1, command: [true]}
+                  checked:
+                    image: busybox:1
+                    restart: always
+                    healthcheck: {test: [CMD, "true"]}
+                  supervised:
+                    image: busybox:1
+                    x-mooring: {restartOnUnhealthy: true}
+                    x-other: skipped as Compose skips it
+                """, null);
+        assertThat(app(t, "job").restartPolicy).isEqualTo("no");
+        assertThat(app(t, "job").restartOnUnhealthy).isFalse();
+        assertThat(app(t, "checked").restartPolicy).isEqualTo("always");
+        assertThat(app(t, "checked").restartOnUnhealthy).isFalse();
+        assertThat(app(t, "supervised").restartPolicy).isEqualTo("no");
+        assertThat(app(t, "supervised").restartOnUnhealthy).isTrue();
+        assertThat(t.warnings()).isEmpty();
+        // a quoted "no" (YAML 1.1 reads a bare no as false) and deploy's none are Compose's no as well
+        assertThat(app(translate("services: {a: {image: busybox:1, restart: \"no\"}}", null), "a").restartPolicy).isEqualTo("no");
+        assertThat(errors(() -> translate("services: {a: {image: busybox:1, x-mooring: {restartOnUnhealthy: maybe, replicas: 3}}}", null)))
+                .containsExactly("services.a.x-mooring.restartOnUnhealthy: \"maybe\" is not true or false",
+                        "services.a.x-mooring.replicas: not supported by Mooring: unknown x-mooring setting (known: restartOnUnhealthy)");
+    }
+
+    /** Other services reach a container_name in Compose: it becomes an alias on each network of the service. */
+    @Test
+    void containerNameIsAnAliasOnEveryNetworkOfTheService() {
+        var t = translate("""
+                services:
+                  db:
+                    image: postgres:16
+                    container_name: shop-database
+                    networks: {front: {aliases: [pg]}, back: null}
+                  cache: {image: "redis:7", container_name: the-cache}
+                  host: {image: busybox:1, container_name: on-host, network_mode: host}
+                networks: {front: null, back: null}
+                """, null);
+        assertThat(app(t, "db").networks).extracting(n -> n.name + n.aliases).containsExactly("front[db, pg, shop-database]", "back[db, shop-database]");
+        assertThat(app(t, "cache").networks).extracting(n -> n.name + n.aliases).containsExactly("default[cache, the-cache]");
+        assertThat(app(t, "host").networks).isNull();
+        assertThat(t.warnings()).extracting(w -> w.path() + ": " + w.message()).containsExactly(
+                "services.db.container_name: an alias on every network of the service, so other services reach it as shop-database; "
+                        + "the container itself is named shop-db-1 (Mooring's <namespace>-<app>-<replica>)",
+                "services.cache.container_name: an alias on every network of the service, so other services reach it as the-cache; "
+                        + "the container itself is named shop-cache-1 (Mooring's <namespace>-<app>-<replica>)",
+                "services.host.container_name: an alias on every network of the service, so other services reach it as on-host; "
+                        + "the container itself is named shop-host-1 (Mooring's <namespace>-<app>-<replica>)");
+        t.resources().forEach(r -> assertThat(Validation.validate(r)).as(r.name()).isEmpty());
+    }
+
+    /** A port with only its container port is translated as it is: the engine publishes it on an ephemeral host port. */
+    @Test
+    void aContainerPortAloneIsPublishedOnAnEphemeralPort() {
+        AppSpec web = app(translate("services: {web: {image: busybox:1, ports: [\"8080\", {target: 9090}]}}", null), "web");
+        assertThat(web.ports).extracting(p -> p.containerPort + " " + p.hostPort + " " + p.hostIP).containsExactly("8080 null null", "9090 null null");
+    }
+
+    /** Names that become one Mooring name are refused, each naming both originals; nothing wins silently. */
+    @Test
+    void namesThatCollideAfterNormalisationAreRefusedNamingBoth() {
+        assertThat(errors(() -> translate("""
+                services:
+                  a_b: {image: busybox:1}
+                  a-b: {image: busybox:1}
+                  A.B: {image: busybox:1}
+                  web: {image: busybox:1, volumes: ["db_data:/a", "db-data:/b"], networks: [Front, front], secrets: [pw_1, pw.1]}
+                volumes: {db_data: null, db-data: null}
+                networks: {Front: null, front: null}
+                secrets: {pw_1: {external: true}, pw.1: {external: true}}
+                """, null))).containsExactly(
+                "networks.front: \"Front\" and \"front\" both become Network front (names are lowercased, '_' and '.' become '-'); rename one of them",
+                "volumes.db-data: \"db_data\" and \"db-data\" both become Volume db-data (names are lowercased, '_' and '.' become '-'); rename one of them",
+                "secrets.pw.1: \"pw_1\" and \"pw.1\" both become Secret pw-1 (names are lowercased, '_' and '.' become '-'); rename one of them",
+                "services.a-b: \"a_b\" and \"a-b\" both become App a-b (names are lowercased, '_' and '.' become '-'); rename one of them",
+                "services.A.B: \"a_b\" and \"A.B\" both become App a-b (names are lowercased, '_' and '.' become '-'); rename one of them");
+        // an anonymous volume is named after its service: a declared volume of that name would be shared
+        assertThat(errors(() -> translate("services: {web: {image: busybox:1, volumes: [/cache]}}\nvolumes: {web_anon_1: null}\n", null)))
+                .containsExactly("services.web.volumes[0]: an anonymous volume becomes Volume web-anon-1, as the declared volume "
+                        + "\"web_anon_1\" does; rename that volume");
+        // distinct names stay distinct, and a name used by two kinds is no collision
+        var t = translate("services: {data: {image: busybox:1, volumes: [\"data:/d\"]}}\nvolumes: {data: null}\n", null);
+        assertThat(t.resources()).extracting(r -> r.getKind() + " " + r.name()).containsExactly("Network default", "Volume data", "App data");
+        // a name with '_' is reached by that name, as in Compose: it is a valid alias
+        var underscored = translate("services: {web_app: {image: busybox:1, container_name: my_web}}", null);
+        assertThat(app(underscored, "web-app").networks).extracting(n -> n.name + n.aliases).containsExactly("default[web_app, my_web]");
+        underscored.resources().forEach(r -> assertThat(Validation.validate(r)).as(r.name()).isEmpty());
+    }
+
     // ---- the REST parser's limits (issue 10) ----------------------------------------------
 
     /** Six levels of ten aliases: a million values from a 700-byte file; the REST parser's limits apply. */
