@@ -236,6 +236,93 @@ class ComposeImportTest {
         assertThat(Api.get(ns, "apps", "web").statusCode()).isEqualTo(404);
     }
 
+    // ---- Compose semantics (issue 13) ---------------------------------------------------------
+
+    /**
+     * One-shot jobs (restart "no", and no restart at all, Compose's default) that web waits for
+     * with service_completed_successfully: each runs once and stays exited, web starts after both.
+     */
+    @Test
+    void aOneShotJobRunsOnceAndTheServiceWaitingForItStartsAfterIt() throws Exception {
+        Response r = Api.givenYaml().body("""
+                services:
+                  migrate:
+                    image: mooring-test/busybox:1
+                    command: ["sh", "-c", "echo migrated; sleep 2"]
+                    restart: "no"
+                  seed:
+                    image: mooring-test/busybox:1
+                    command: ["sh", "-c", "echo seeded"]
+                  web:
+                    image: mooring-test/busybox:1
+                    command: ["sleep", "100000"]
+                    stop_grace_period: 1s
+                    depends_on:
+                      migrate: {condition: service_completed_successfully}
+                      seed: {condition: service_completed_successfully}
+                """).post(Api.BASE + "/namespaces/" + ns + "/compose");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(DockerCli.appContainers(ns, "web")).singleElement().satisfies(c -> assertThat(c.running()).isTrue()));
+        String webStarted = DockerCli.inspect(ns + "-web-1", "{{.State.StartedAt}}");
+        Map<String, String> jobs = new LinkedHashMap<>();
+        for (String job : List.of("migrate", "seed")) {
+            String c = ns + "-" + job + "-1";
+            assertThat(DockerCli.inspect(c, "{{.State.Status}} {{.State.ExitCode}}")).isEqualTo("exited 0");
+            String finished = DockerCli.inspect(c, "{{.State.FinishedAt}}");
+            assertThat(java.time.Instant.parse(webStarted)).as("web starts after " + job).isAfter(java.time.Instant.parse(finished));
+            jobs.put(job, DockerCli.inspect(c, "{{.Id}} {{.State.StartedAt}}"));
+        }
+        // Mooring's first restart would come at once, the next after 10 s: several passes later, each job ran once
+        Thread.sleep(4000);
+        for (String job : List.of("migrate", "seed")) {
+            String c = ns + "-" + job + "-1";
+            assertThat(DockerCli.appContainers(ns, job)).hasSize(1);
+            assertThat(DockerCli.inspect(c, "{{.Id}} {{.State.StartedAt}}")).as(job + " not restarted or recreated").isEqualTo(jobs.get(job));
+            assertThat(DockerCli.inspect(c, "{{.State.Status}} {{.RestartCount}}")).isEqualTo("exited 0");
+            assertThat(DockerCli.run("logs", c).lines().toList()).containsExactly(job.equals("migrate") ? "migrated" : "seeded");
+        }
+        var migrate = Api.get(ns, "apps", "migrate").jsonPath();
+        assertThat(migrate.getString("spec.restartPolicy")).isEqualTo("no");
+        assertThat(migrate.getList("status.containers.exitCode")).containsExactly(0);
+        assertThat(Api.get(ns, "apps", "seed").jsonPath().getString("spec.restartPolicy")).isEqualTo("no");
+    }
+
+    /**
+     * A short port "8080" is published on an ephemeral host port, shown in status and reachable on
+     * 127.0.0.1; its container_name is the name another service reaches it by.
+     */
+    @Test
+    void aContainerPortAloneIsPublishedOnAnEphemeralPortAndContainerNameIsReachable() throws Exception {
+        Response r = Api.givenYaml().body("""
+                services:
+                  web:
+                    image: mooring-test/busybox:1
+                    container_name: the_site
+                    command: ["sh", "-c", "mkdir -p /www && echo ephemeral > /www/index.html && exec httpd -f -p 8080 -h /www"]
+                    ports: ["8080"]
+                    stop_grace_period: 1s
+                  probe:
+                    image: mooring-test/busybox:1
+                    command: ["sh", "-c", "for i in $$(seq 60); do wget -q -O - http://the_site:8080/index.html && exit 0; sleep 0.5; done; exit 1"]
+                    depends_on: [web]
+                """).post(Api.BASE + "/namespaces/" + ns + "/compose");
+        assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
+        assertThat(r.jsonPath().getList("warnings.path")).containsExactly("services.web.container_name");
+        var web = Api.awaitReady(ns, "web", CONVERGE);
+        List<String> ports = web.getList("status.containers[0].ports");
+        assertThat(ports).isNotEmpty().allMatch(p -> p.matches(".*:\\d+->8080/tcp"));
+        int port = Integer.parseInt(ports.get(0).replaceAll("^.*:(\\d+)->8080/tcp$", "$1"));
+        HttpClient http = HttpClient.newHttpClient();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ephemeral\n"));
+
+        Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(DockerCli.inspect(ns + "-probe-1", "{{.State.Status}} {{.State.ExitCode}}")).isEqualTo("exited 0"));
+        assertThat(DockerCli.run("logs", ns + "-probe-1")).contains("ephemeral");
+    }
+
     // ---- bounds (issue 10) ------------------------------------------------------------------
 
     private Response importTar(byte[] tar, String contentType) {
