@@ -171,6 +171,7 @@ public final class AppPlanner {
                 Instant at = readySince.plus(desired.update().monitor());
                 lastSettled = lastSettled == null || at.isAfter(lastSettled) ? at : lastSettled;
             }
+            settled = settled || completed(desired, keeper); // a one-shot job that is done has proven itself
             String failure = rolloutActive && !settled ? failure(desired, keeper, state.now()) : null;
             boolean carryOn = "continue".equals(desired.update().failureAction());
             if (rolloutActive && desired.running() && "created".equals(keeper.state())) {
@@ -236,6 +237,11 @@ public final class AppPlanner {
 
     /** A replica running an older configuration, waiting for its batch; {@code why} says what is stale. */
     record Pending(int replica, String name, ObservedContainer old, String why) {
+    }
+
+    /** Exited 0 where {@code restartPolicy} starts it no more ({@code no}, {@code on-failure}): a one-shot job, done. */
+    static boolean completed(DesiredApp desired, ObservedContainer c) {
+        return "exited".equals(c.state()) && Integer.valueOf(0).equals(c.exitCode()) && !desired.lifecycle().restarts(0);
     }
 
     /** Built from another configuration or image than the target: a rollout must replace it. */

@@ -564,6 +564,23 @@ class RolloutPlannerTest {
         assertThat(d.crashes()).isEmpty();
     }
 
+    /** A one-shot job (exits 0, not restarted) rolled out anew has done its work: no failure, nothing watched, nothing restarted. */
+    @Test
+    void aRolledOutOneShotJobThatExitedZeroCompletesTheRollout() {
+        DesiredApp job = target(1, "nginx:1.27", s -> s.restartPolicy = "no", u -> { });
+        Decision done = decide(job, List.of(exited(job, "default-web-1", 1, 0, T0.minusSeconds(1))), T0, Map.of());
+        assertThat(done.plan().toString()).isEmpty();
+        assertThat(done.rolloutFailed()).isFalse();
+        assertThat(done.rolloutComplete()).isTrue();
+
+        Decision failed = decide(job, List.of(exited(job, "default-web-1", 1, 3, T0.minusSeconds(1))), T0, Map.of());
+        assertThat(failed.rolloutFailures()).containsExactly("default-web-1 exited with code 3");
+        // a service that should keep running has failed when it exits, whatever the code
+        DesiredApp service = target(1, "nginx:1.27", s -> s.restartPolicy = "always", u -> { });
+        assertThat(decide(service, List.of(exited(service, "default-web-1", 1, 0, T0.minusSeconds(1))), T0, Map.of()).rolloutFailures())
+                .containsExactly("default-web-1 exited with code 0");
+    }
+
     @Test
     void restartPolicyOnFailureRestartsOnlyAfterAFailure() {
         DesiredApp desired = target(1, "nginx:1.27", s -> s.restartPolicy = "on-failure", u -> { });
