@@ -104,7 +104,12 @@ record AppWaits(String resources, String secrets, String apps) {
         return waiting.isEmpty() ? null : String.join(", ", waiting);
     }
 
-    private static boolean met(App dep, String condition) {
+    /**
+     * Whether {@code dep} is as {@code condition} wants. A replica that exited and that its
+     * restartPolicy does not start again (a one-shot job that ran) has started, as in Compose, so
+     * a {@code started} dependency on a quick job is not waited for forever.
+     */
+    static boolean met(App dep, String condition) {
         AppStatus s = dep.getStatus();
         int replicas = dep.getSpec().replicas == null ? 1 : dep.getSpec().replicas;
         List<AppStatus.ContainerStatus> cs = s == null || s.containers == null ? List.of() : s.containers;
@@ -112,7 +117,12 @@ record AppWaits(String resources, String secrets, String apps) {
             case "healthy" -> s != null && s.isTrue(Condition.READY)
                     && Objects.equals(s.observedGeneration, dep.getMetadata().getGeneration());
             case "completed" -> !cs.isEmpty() && cs.stream().allMatch(c -> "exited".equals(c.state) && Integer.valueOf(0).equals(c.exitCode));
-            default -> cs.size() >= replicas && cs.stream().filter(c -> "running".equals(c.state)).count() >= replicas;
+            default -> cs.size() >= replicas && cs.stream().filter(c -> "running".equals(c.state) || ran(dep, c)).count() >= replicas;
         };
+    }
+
+    private static boolean ran(App dep, AppStatus.ContainerStatus c) {
+        String policy = dep.getSpec().restartPolicy;
+        return "exited".equals(c.state) && ("no".equals(policy) || "on-failure".equals(policy) && Integer.valueOf(0).equals(c.exitCode));
     }
 }
