@@ -41,6 +41,11 @@ final class AppStatuses {
             long running = observed.stream().filter(ObservedContainer::isRunning).count();
             s.setCondition(Condition.READY, false, "Stopped", "desiredState is Stopped; " + observed.size() + " containers kept, " + running + " running", now);
             s.setCondition(Condition.PROGRESSING, running > 0, running > 0 ? "Stopping" : "Stopped", "", now);
+        } else if (desired.replicas() > 0 && observed.size() == desired.replicas() && current.size() == desired.replicas()
+                && current.stream().allMatch(c -> AppPlanner.completed(desired, c))) {
+            String why = "every replica exited 0; restartPolicy " + desired.lifecycle().restartPolicy() + " starts none again";
+            s.setCondition(Condition.READY, false, "Completed", why, now);
+            s.setCondition(Condition.PROGRESSING, false, "Completed", why, now);
         } else if (s.readyReplicas == desired.replicas() && observed.size() == desired.replicas()
                 && current.size() == desired.replicas()) {
             s.setCondition(Condition.READY, true, "AllReplicasReady", s.readyReplicas + "/" + desired.replicas() + " replicas ready", now);

@@ -260,6 +260,11 @@ class ComposeImportTest {
                     depends_on:
                       migrate: {condition: service_completed_successfully}
                       seed: {condition: service_completed_successfully}
+                  reporter:
+                    image: mooring-test/busybox:1
+                    command: ["sleep", "100000"]
+                    stop_grace_period: 1s
+                    depends_on: [seed]
                 """).post(Api.BASE + "/namespaces/" + ns + "/compose");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
         Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
@@ -285,6 +290,11 @@ class ComposeImportTest {
         var migrate = Api.get(ns, "apps", "migrate").jsonPath();
         assertThat(migrate.getString("spec.restartPolicy")).isEqualTo("no");
         assertThat(migrate.getList("status.containers.exitCode")).containsExactly(0);
+        assertThat(Api.conditionReason(migrate, "Ready")).isEqualTo("Completed");
+        assertThat(Api.condition(migrate, "Progressing")).isEqualTo("False");
+        // a started dependency on a job that ran already is met (Compose's service_started), not waited for forever
+        Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(DockerCli.appContainers(ns, "reporter")).singleElement().satisfies(c -> assertThat(c.running()).isTrue()));
         assertThat(Api.get(ns, "apps", "seed").jsonPath().getString("spec.restartPolicy")).isEqualTo("no");
     }
 
