@@ -328,7 +328,7 @@ class ComposeImportTest {
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/index.html")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ephemeral\n"));
 
-        Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+        Awaitility.await().atMost(CONVERGE).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
                 assertThat(DockerCli.inspect(ns + "-probe-1", "{{.State.Status}} {{.State.ExitCode}}")).isEqualTo("exited 0"));
         assertThat(DockerCli.run("logs", ns + "-probe-1")).contains("ephemeral");
     }
