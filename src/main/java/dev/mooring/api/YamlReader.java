@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,8 @@ import java.util.Set;
  * laughs" is refused at the alias that passes {@link #MAX_ALIAS_VALUES}, after reading a few
  * hundred bytes and expanding nothing, and nesting is refused at the level that passes
  * {@link Limits#MAX_NESTING_DEPTH} (through aliases too). Each alias is then a copy, so the tree
- * shares nothing. What is oversized inside a document (a string, a list) is for
- * {@link ValueLimits}, which names the field.
+ * shares nothing. What is wrong inside a document is a 422 naming the field: a key written twice
+ * here, an oversized string or list in {@link ValueLimits}.
  */
 public final class YamlReader {
     /** The most characters of a YAML stream, and the most characters its aliases may add. */
@@ -211,7 +212,8 @@ public final class YamlReader {
     private void key(String key, boolean merge, NodeEvent e) {
         Open map = open.peek();
         if (!merge && asMap(map.value).containsKey(key)) {
-            throw refused("the key \"" + shortened(key) + "\" appears twice in one mapping", e);
+            // a 422 naming the field, as for an unknown one: one of the two settings would be silently lost
+            throw ApiException.invalid(List.of(new ApiException.FieldError(path(shortened(key)), "appears twice in one mapping" + at(e.getStartMark()))));
         }
         map.key = key;
         map.merge = merge;
@@ -252,6 +254,20 @@ public final class YamlReader {
         }
         map.key = null;
         map.merge = false;
+    }
+
+    /** Where {@code key} of the map being read is: {@code spec.env[2].name}. */
+    private String path(String key) {
+        StringBuilder path = new StringBuilder();
+        for (Iterator<Open> outer = open.descendingIterator(); outer.hasNext(); ) {
+            Open o = outer.next();
+            if (o.value instanceof List<?> l) {
+                path.append('[').append(l.size()).append(']');
+            } else {
+                path.append(path.isEmpty() ? "" : ".").append(outer.hasNext() ? o.key : key);
+            }
+        }
+        return path.toString();
     }
 
     private boolean expectsKey() {

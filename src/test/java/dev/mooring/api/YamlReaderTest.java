@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The one YAML reader: YAML 1.2 as Compose reads it, and the limits every source shares. */
 class YamlReaderTest {
@@ -118,8 +118,11 @@ class YamlReaderTest {
     }
 
     @Test
-    void duplicateKeysAreRefusedNamingTheKey() {
-        assertThat(refusal("a: 1\nb:\n  c: 1\n  c: 2\n")).isEqualTo("the key \"c\" appears twice in one mapping (line 4, column 3)");
+    void aKeyWrittenTwiceIsA422NamingTheField() {
+        ApiException e = catchThrowableOfType(ApiException.class, () -> YamlReader.read("a: 1\nb:\n  - {c: 1}\n  - c: 1\n    d: {e: 1}\n    c: 2\n"));
+        assertThat(e.status).isEqualTo(422);
+        assertThat(e.errors).extracting(ApiException.FieldError::field).containsExactly("b[1].c");
+        assertThat(e.getMessage()).isEqualTo("b[1].c: appears twice in one mapping (line 6, column 5)");
     }
 
     @Test
