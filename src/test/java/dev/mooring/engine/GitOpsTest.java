@@ -234,7 +234,7 @@ class GitOpsTest {
                 "apps/list.yaml", list));
         createRepository("site", git.url(), "interval: 1s");
         JsonPath synced = awaitSynced("site", a);
-        assertThat(synced.getList("status.configured", String.class)).containsExactlyInAnyOrder("App/a", "App/b");
+        assertThat(synced.getList("status.created", String.class)).containsExactlyInAnyOrder("App/a", "App/b");
         assertThat(Api.get(ns, "apps", "a").jsonPath().getList("spec.env.value", String.class)).containsExactly("yes", "22:22");
         assertThat(Api.get(ns, "apps", "b").statusCode()).isEqualTo(200);
     }
