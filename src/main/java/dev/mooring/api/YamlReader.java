@@ -123,7 +123,7 @@ public final class YamlReader {
                 }
             }
             case MappingStart, SequenceStart -> start((CollectionStartEvent) e);
-            case MappingEnd, SequenceEnd -> end();
+            case MappingEnd, SequenceEnd -> end(e);
             case Scalar -> scalar((ScalarEvent) e);
             case Alias -> alias((AliasEvent) e);
             default -> {
@@ -145,7 +145,7 @@ public final class YamlReader {
         open.push(new Open(value, anchor(e)));
     }
 
-    private void end() {
+    private void end(Event e) {
         Open done = open.pop();
         Object value = done.value;
         if (!done.merged.isEmpty()) {
@@ -154,7 +154,7 @@ public final class YamlReader {
             merged.putAll(asMap(value));
             value = merged;
         }
-        add(new Sized(value, done.values, done.chars, done.height), done.anchor, null);
+        add(new Sized(value, done.values, done.chars, done.height), done.anchor, e);
     }
 
     private void scalar(ScalarEvent e) {
@@ -221,7 +221,7 @@ public final class YamlReader {
     }
 
     /** A finished value into the list or map being read, or as the document. */
-    private void add(Sized done, String anchor, NodeEvent e) {
+    private void add(Sized done, String anchor, Event e) {
         if (anchor != null) {
             anchors.put(anchor, done);
         }
@@ -244,7 +244,7 @@ public final class YamlReader {
     }
 
     /** {@code <<: *base} or {@code <<: [*a, *b]}: the mappings whose keys this one takes where it has none (the first wins). */
-    private void merge(Open map, Object value, NodeEvent e) {
+    private void merge(Open map, Object value, Event e) {
         List<?> sources = value instanceof List<?> l ? l : java.util.Collections.singletonList(value);
         for (Object source : sources) {
             if (!(source instanceof Map<?, ?> m)) {
@@ -304,7 +304,7 @@ public final class YamlReader {
     }
 
     private static ApiException refused(String why, Event e) {
-        return ApiException.badRequest(why + at(e == null ? Optional.empty() : e.getStartMark()));
+        return ApiException.badRequest(why + at(e.getStartMark()));
     }
 
     private static String at(Optional<Mark> mark) {
