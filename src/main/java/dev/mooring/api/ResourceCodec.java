@@ -16,14 +16,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
- * The one place that turns resources into JSON or YAML and back. Strict on input: an unknown
- * field is an error, never silently dropped (it would be a setting the user believes is applied).
+ * The one place that turns resources into JSON and back, and writes them as YAML (YAML is read by
+ * {@link YamlReader}, then converted here). Strict on input: an unknown field is an error, never
+ * silently dropped (it would be a setting the user believes is applied).
  */
 public final class ResourceCodec {
     public static final ObjectMapper JSON = configure(JsonMapper.builder().build());
     public static final ObjectMapper YAML = configure(YAMLMapper.builder(
             YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).build());
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    // a string that reads as a number ("0440", "1.10") is quoted, so the YAML applies as the same strings
+                    .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build()).build());
 
     private ResourceCodec() {
     }

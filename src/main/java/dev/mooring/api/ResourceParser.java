@@ -1,29 +1,28 @@
 package dev.mooring.api;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.mooring.api.ApiException.FieldError;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a request body (JSON object or list, or multi-document YAML) into validated resources.
- * Syntax errors are 400; anything that parses but is wrong (unknown field, wrong type, bad
- * value) is 422 naming the field; nothing is stored unless every document is valid.
+ * Turns a request body (JSON object or list, or multi-document YAML read by {@link YamlReader})
+ * into validated resources, strictly: a number field takes an unquoted number, an unknown field
+ * is an error. Syntax errors and the reader's limits are 400; anything that parses but is wrong
+ * (unknown field, wrong type, bad value, an oversized value) is 422 naming the field; nothing is
+ * stored unless every document is valid.
  */
 public final class ResourceParser {
     /** The longest string value accepted anywhere in a resource (64 KiB of characters). */
@@ -42,12 +41,12 @@ public final class ResourceParser {
 
     /** Every resource in the body; {@code defaultNamespace} fills a missing metadata.namespace. */
     public static List<MooringResource<?, ?>> parse(String body, boolean yaml, String defaultNamespace) {
-        List<JsonNode> docs = documents(body, yaml);
+        List<Object> docs = documents(body, yaml);
         List<MooringResource<?, ?>> out = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < docs.size(); i++) {
-            JsonNode doc = docs.get(i);
+            Object doc = docs.get(i);
             String where = docs.size() > 1 ? "document " + (i + 1) : null;
             try {
                 MooringResource<?, ?> r = one(doc, defaultNamespace);
@@ -75,42 +74,20 @@ public final class ResourceParser {
         return out;
     }
 
-    private static List<JsonNode> documents(String body, boolean yaml) {
+    /** The body's resources as trees: YAML through {@link YamlReader}, a JSON array or a {@code kind: List} flattened, as kubectl does. */
+    private static List<Object> documents(String body, boolean yaml) {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("the request body is empty; send a resource as JSON or YAML");
         }
-        List<JsonNode> docs = new ArrayList<>();
-        try {
-            if (yaml) {
-                refuseAliases(body);
-                JsonParser parser = ResourceCodec.YAML.getFactory().createParser(body);
-                try (MappingIterator<JsonNode> it = ResourceCodec.YAML.readValues(parser, JsonNode.class)) {
-                    while (it.hasNextValue()) {
-                        JsonNode n = it.nextValue();
-                        if (n != null && !n.isNull() && !n.isMissingNode()) {
-                            docs.add(n);
-                        }
-                    }
+        List<Object> flat = new ArrayList<>();
+        for (Object d : yaml ? YamlReader.read(body) : java.util.Collections.singletonList(json(body))) {
+            if (d instanceof List<?> list) {
+                flat.addAll(list);
+            } else if (d instanceof Map<?, ?> m && "List".equals(m.get("kind")) && m.containsKey("items")) {
+                if (!(m.get("items") instanceof List<?> items)) {
+                    throw ApiException.invalid(List.of(new FieldError("items", "a List holds its resources in items, a list")));
                 }
-            } else {
-                docs.add(ResourceCodec.JSON.readTree(body));
-            }
-        } catch (ApiException e) {
-            throw e;
-        } catch (StreamConstraintsException e) {
-            throw ApiException.badRequest("the document is nested too deeply: " + e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + withoutInput(e.getOriginalMessage())
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
-        } catch (IOException | RuntimeException e) {
-            throw ApiException.badRequest("malformed " + (yaml ? "YAML" : "JSON") + ": " + withoutInput(e.getMessage()));
-        }
-        List<JsonNode> flat = new ArrayList<>();
-        for (JsonNode d : docs) {
-            if (d.isArray()) {
-                d.forEach(flat::add);
-            } else if (d.isObject() && "List".equals(d.path("kind").asText()) && d.has("items")) {
-                d.get("items").forEach(flat::add);
+                flat.addAll(items);
             } else {
                 flat.add(d);
             }
@@ -121,65 +98,26 @@ public final class ResourceParser {
         return flat;
     }
 
-    /**
-     * Refuses YAML aliases ({@code *name}). Jackson reads YAML through SnakeYAML's event parser,
-     * not its composer, so SnakeYAML's alias limits (LoaderOptions.maxAliasesForCollections)
-     * never apply, and Jackson itself reads an alias as the anchor's name, a string: silently
-     * wrong data. So an alias bomb cannot expand here, and an alias is a clear 400 instead.
-     */
-    private static void refuseAliases(String body) throws IOException {
-        try (JsonParser p = ResourceCodec.YAML.getFactory().createParser(body)) {
-            YAMLParser yaml = (YAMLParser) p;
-            while (p.nextToken() != null) {
-                if (yaml.isCurrentAlias()) {
-                    var at = p.currentTokenLocation();
-                    throw ApiException.badRequest("YAML aliases (*" + p.getText() + ") are not accepted: write the value out"
-                            + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
-                }
-            }
+    private static Object json(String body) {
+        try {
+            return ResourceCodec.JSON.readValue(body, Object.class);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("the document is nested too deeply: " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON: " + YamlReader.withoutInput(e.getOriginalMessage())
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         }
     }
 
-    /** Oversized values, named by their path: one string over {@link #MAX_STRING}, a list or map over {@link #MAX_ENTRIES}. */
-    private static void limits(JsonNode node, String path, List<FieldError> errors) {
-        if (errors.size() >= 20) {
-            return;
-        }
-        if (node.isTextual() && node.textValue().length() > MAX_STRING) {
-            errors.add(new FieldError(path, "is " + node.textValue().length() + " characters long; at most " + MAX_STRING + " are accepted"));
-        } else if (node.isArray()) {
-            if (node.size() > MAX_ENTRIES) {
-                errors.add(new FieldError(path, "has " + node.size() + " entries; at most " + MAX_ENTRIES + " are accepted"));
-                return;
-            }
-            for (int i = 0; i < node.size(); i++) {
-                limits(node.get(i), path + "[" + i + "]", errors);
-            }
-        } else if (node.isObject()) {
-            if (node.size() > MAX_ENTRIES) {
-                errors.add(new FieldError(path, "has " + node.size() + " entries; at most " + MAX_ENTRIES + " are accepted"));
-                return;
-            }
-            node.fields().forEachRemaining(e -> {
-                String key = e.getKey().length() > 253 ? e.getKey().substring(0, 250) + "..." : e.getKey();
-                if (e.getKey().length() > MAX_STRING) {
-                    errors.add(new FieldError(path.isEmpty() ? key : path + "." + key, "is a key of " + e.getKey().length() + " characters"));
-                } else {
-                    limits(e.getValue(), path.isEmpty() ? key : path + "." + key, errors);
-                }
-            });
-        }
-    }
-
-    private static MooringResource<?, ?> one(JsonNode doc, String defaultNamespace) {
-        if (!doc.isObject()) {
+    private static MooringResource<?, ?> one(Object tree, String defaultNamespace) {
+        if (!(tree instanceof Map<?, ?>)) {
             throw ApiException.invalid(List.of(new FieldError("", "a resource must be an object with apiVersion, kind, metadata and spec")));
         }
-        List<FieldError> tooLarge = new ArrayList<>();
-        limits(doc, "", tooLarge);
+        List<FieldError> tooLarge = ValueLimits.oversized(tree);
         if (!tooLarge.isEmpty()) {
             throw ApiException.invalid(tooLarge);
         }
+        ObjectNode doc = ResourceCodec.JSON.valueToTree(tree);
         Kind kind = kind(doc);
         return convert(input(doc, kind, defaultNamespace), kind);
     }
@@ -204,9 +142,8 @@ public final class ResourceParser {
         return kind;
     }
 
-    /** A copy of the document without what the client may not set, in the default namespace when it names none. */
-    private static ObjectNode input(JsonNode doc, Kind kind, String defaultNamespace) {
-        ObjectNode copy = ((ObjectNode) doc).deepCopy();
+    /** The document without what the client may not set, in the default namespace when it names none. */
+    private static ObjectNode input(ObjectNode copy, Kind kind, String defaultNamespace) {
         copy.remove("status"); // status is the loop's to write, never the client's
         if (kind == Kind.Secret && copy.has("spec")) {
             throw ApiException.invalid(List.of(new FieldError("spec", "a Secret has no spec; give its values in data (base64) or stringData")));
@@ -273,22 +210,6 @@ public final class ResourceParser {
         }
         return "an object";
     }
-
-    /**
-     * A parser's message without the input it quotes: YAML shows the offending line (indented),
-     * JSON quotes the token; in a Secret either could be a value (issue 4). Location is kept.
-     */
-    static String withoutInput(String message) {
-        if (message == null) {
-            return "";
-        }
-        return String.join("; ", java.util.Arrays.stream(message.split("\n")).filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
-                .map(l -> QUOTED.matcher(l).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                        KEYWORDS.contains(m.group(2)) ? m.group() : m.group(1) + "…" + m.group(1)))).toList());
-    }
-
-    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("(['\"])([^'\"\\s][^'\"]*?[^'\"\\s])\\1");
-    private static final Set<String> KEYWORDS = Set.of("null", "true", "false");
 
     /** {@code spec.ports[0].containerPort} from Jackson's reference path. */
     public static String path(JsonMappingException e) {

@@ -225,6 +225,20 @@ class GitOpsTest {
         assertThat(Api.get(ns, "apps", "a").jsonPath().getString("spec.env[0].value")).isEqualTo("2");
     }
 
+    /** Issue 13: a commit as helm template writes it (a trailing ---) and a kind: List sync, their values read as YAML 1.2. */
+    @Test
+    void aCommitWithATrailingSeparatorAndAKindListIsSynced() {
+        String list = "apiVersion: v1\nkind: List\nitems:\n- " + app("b", 0, DockerCli.IMAGE, "").strip().replace("\n", "\n  ") + "\n";
+        String a = git.commit("rendered", Map.of(
+                "apps/a.yaml", "---\n" + app("a", 0, DockerCli.IMAGE, "env: [{name: DEBUG, value: yes}, {name: AT, value: 22:22}]") + "---\n",
+                "apps/list.yaml", list));
+        createRepository("site", git.url(), "interval: 1s");
+        JsonPath synced = awaitSynced("site", a);
+        assertThat(synced.getList("status.created", String.class)).containsExactlyInAnyOrder("App/a", "App/b");
+        assertThat(Api.get(ns, "apps", "a").jsonPath().getList("spec.env.value", String.class)).containsExactly("yes", "22:22");
+        assertThat(Api.get(ns, "apps", "b").statusCode()).isEqualTo(200);
+    }
+
     /** Issue 10: a commit's Volumes and Networks pass admission like a REST write; a host bind in one changes nothing. */
     @Test
     void aCommitWithAHostBindVolumeOrAHostNetworkIsRefusedAndChangesNothing() {

@@ -1,7 +1,11 @@
 package dev.mooring.source.compose;
 
+import dev.mooring.api.ApiException;
 import dev.mooring.api.AppSpec;
+import dev.mooring.api.ValueLimits;
+import dev.mooring.api.YamlReader;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,13 +13,35 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Compose's short forms and units, parsed into Mooring's: ports, volume strings, sizes, durations, command lines, env files. */
+/** Compose's syntax, parsed into Mooring's: the file itself, short forms and units (ports, volume strings, sizes, durations, command lines, env files). */
 final class ComposeSyntax {
     private static final Pattern SIZE = Pattern.compile("(?i)(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)b?");
     private static final Pattern DURATION = Pattern.compile("((\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h))+");
     private static final Pattern PORT_RANGE = Pattern.compile("(\\d+)(?:-(\\d+))?");
 
     private ComposeSyntax() {
+    }
+
+    /**
+     * The compose file as every source reads YAML ({@link YamlReader}: YAML 1.2 as Compose reads
+     * it, the same limits as the REST API), one mapping, each oversized value named (a 422).
+     *
+     * @throws ApiException a 400 for a file that is not YAML, passes a limit or is not one mapping
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> document(byte[] composeYaml) {
+        List<Object> documents = YamlReader.read(new String(composeYaml, StandardCharsets.UTF_8));
+        if (documents.size() > 1) {
+            throw ApiException.badRequest("a compose file is one YAML document; this one holds " + documents.size());
+        }
+        if (documents.isEmpty() || !(documents.get(0) instanceof Map<?, ?> top)) {
+            throw ApiException.badRequest("the compose file must be a YAML mapping with a services section");
+        }
+        List<ApiException.FieldError> tooLarge = ValueLimits.oversized(top);
+        if (!tooLarge.isEmpty()) {
+            throw ApiException.invalid(tooLarge);
+        }
+        return (Map<String, Object>) top;
     }
 
     /** A compose byte value ({@code 512m}, {@code 1gb}, {@code 2048}: binary units) as a Mooring size ({@code 512Mi}). */

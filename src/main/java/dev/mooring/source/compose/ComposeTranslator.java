@@ -2,13 +2,8 @@ package dev.mooring.source.compose;
 
 import dev.mooring.api.ApiException;
 import dev.mooring.api.MooringResource;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,24 +44,7 @@ public final class ComposeTranslator {
      *     behaviour, or a 400 for a file that is not a compose file
      */
     public static Translation translate(String namespace, byte[] composeYaml, Path projectDir) {
-        Object doc;
-        try {
-            if (composeYaml.length > ComposeLimits.MAX_DOCUMENT_CHARS * 4L) {
-                throw ApiException.badRequest("the compose file is larger than " + ComposeLimits.MAX_DOCUMENT_CHARS / 1024 + " KiB");
-            }
-            LoaderOptions options = new LoaderOptions();
-            options.setMaxAliasesForCollections(ComposeLimits.MAX_ALIASES);
-            options.setAllowDuplicateKeys(false);
-            options.setCodePointLimit(ComposeLimits.MAX_DOCUMENT_CHARS);
-            options.setNestingDepthLimit(dev.mooring.api.Limits.MAX_NESTING_DEPTH);
-            doc = new Yaml(new SafeConstructor(options)).load(new String(composeYaml, StandardCharsets.UTF_8));
-        } catch (YAMLException e) {
-            throw ApiException.badRequest("the compose file is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (!(doc instanceof Map<?, ?> top)) {
-            throw ApiException.badRequest("the compose file must be a YAML mapping with a services section");
-        }
-        ComposeLimits.check(top);
+        Map<String, Object> top = ComposeSyntax.document(composeYaml);
         Problems problems = new Problems();
         Map<String, String> vars = dotEnv(projectDir, problems);
         @SuppressWarnings("unchecked")

@@ -62,4 +62,24 @@ class CommitManifestsTest {
         CommitManifests.Loaded l = CommitManifests.load(checkout("a.yaml", APP.formatted("web")), "nope", "shop");
         assertThat(l.errors()).singleElement().satisfies(e -> assertThat(e.field).isEqualTo("spec.path"));
     }
+
+    /** What {@code helm template} and kubectl users commit: a trailing {@code ---}, empty documents, a {@code kind: List}. */
+    @Test
+    void emptyDocumentsAreSkippedAndAKindListIsReadAsItsItems() throws Exception {
+        Path dir = checkout(
+                "rendered.yaml", "---\n# Source: chart/templates/web.yaml\n" + APP.formatted("web") + "---\n---\n",
+                "list.yaml", """
+                        apiVersion: v1
+                        kind: List
+                        items:
+                          - apiVersion: mooring.dev/v1alpha1
+                            kind: App
+                            metadata: {name: db}
+                            spec: {image: "busybox:1", env: [{name: DEBUG, value: yes}, {name: SINCE, value: 2024-01-02}]}
+                        """);
+        CommitManifests.Loaded l = CommitManifests.load(dir, "", "shop");
+        assertThat(l.errors()).isEmpty();
+        assertThat(l.resources()).extracting(CommitManifests::id).containsExactly("App/db", "App/web");
+        assertThat(((dev.mooring.api.App) l.resources().get(0)).getSpec().env).extracting(e -> e.value).containsExactly("yes", "2024-01-02");
+    }
 }
