@@ -91,6 +91,7 @@ final class DeployTranslator implements ServiceKeys {
     }
 
     private void restartPolicy(AppSpec s, Map<String, Object> policy, String at) {
+        s.restartPolicy = "always"; // the Compose specification's default condition is any
         policy.forEach((rk, rv) -> {
             if (rk.equals("condition")) {
                 s.restartPolicy = switch (str(rv)) {

@@ -370,8 +370,13 @@ class ComposeTranslatorTest {
         assertThat(app(t, "supervised").restartPolicy).isEqualTo("no");
         assertThat(app(t, "supervised").restartOnUnhealthy).isTrue();
         assertThat(t.warnings()).isEmpty();
-        // a quoted "no" (YAML 1.1 reads a bare no as false) and deploy's none are Compose's no as well
-        assertThat(app(translate("services: {a: {image: busybox:1, restart: \"no\"}}", null), "a").restartPolicy).isEqualTo("no");
+        // a bare no (YAML 1.2 reads it as the string) and deploy's none are Compose's no as well
+        assertThat(app(translate("services: {a: {image: busybox:1, restart: no}}", null), "a").restartPolicy).isEqualTo("no");
+        assertThat(app(translate("services: {a: {image: busybox:1, deploy: {restart_policy: {condition: none}}}}", null), "a").restartPolicy)
+                .isEqualTo("no");
+        // a restart_policy without a condition restarts always: the specification's default condition is any
+        assertThat(app(translate("services: {a: {image: busybox:1, deploy: {restart_policy: {max_attempts: 3}}}}", null), "a").restartPolicy)
+                .isEqualTo("always");
         assertThat(errors(() -> translate("services: {a: {image: busybox:1, x-mooring: {restartOnUnhealthy: maybe, replicas: 3}}}", null)))
                 .containsExactly("services.a.x-mooring.restartOnUnhealthy: \"maybe\" is not true or false",
                         "services.a.x-mooring.replicas: not supported by Mooring: unknown x-mooring setting (known: restartOnUnhealthy)");
