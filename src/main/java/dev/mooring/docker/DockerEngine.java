@@ -106,8 +106,13 @@ public class DockerEngine implements ContainerEngine {
      * cannot be written is removed again, so none ever runs without them.
      */
     public String createContainer(ContainerSpec spec, SecretMaterial secrets) {
-        // a create that fails half-way (a network not connected) left a container the view learns of from its event
-        String id = containerWrites.create(spec, secrets);
+        String id;
+        try {
+            id = containerWrites.create(spec, secrets);
+        } catch (EngineException e) {
+            watched.writeFailed(spec.name(), e); // a create that failed half-way (a network not connected) may have left it
+            throw e;
+        }
         watched.refresh(id);
         return id;
     }

@@ -19,8 +19,8 @@ import java.util.function.LongSupplier;
  * <p>
  * <b>Stale.</b> When a look at the engine fails (it does not answer, or a look after a write or an
  * event could not be made, so the view may miss a change), the view is stale until a full list
- * succeeds. A read of a stale view tries that list (one at a time, at most once per
- * {@link #STALE_RETRY}) and otherwise fails as the engine itself would: an {@link EngineException}
+ * succeeds. A read of a stale view tries that list (one at a time; after a list that failed, at
+ * most once per {@link #STALE_RETRY}) and otherwise fails as the engine itself would: an {@link EngineException}
  * with no HTTP status, which the App path takes for an engine that does not answer (status
  * {@code Unknown}, nothing planned, so nothing is removed or recreated because of a stale view).
  * <p>
@@ -39,8 +39,9 @@ final class WatchedContainers {
     private volatile boolean followed;
     /** Why the view is stale, or null when it is not. */
     private volatile EngineException failure;
-    private volatile boolean attempted;
-    private volatile long lastListNanos;
+    /** When the last full list failed, while it is the last one; a failed look does not hold back the next list. */
+    private volatile boolean listFailed;
+    private volatile long listFailedNanos;
 
     WatchedContainers(String engine, ContainerReads reads, LongSupplier nanoTime) {
         this.engine = engine;
@@ -73,18 +74,19 @@ final class WatchedContainers {
     Set<ResourceKey> relist() {
         listing.lock();
         try {
-            attempted = true;
-            lastListNanos = nanoTime.getAsLong();
             long ticket = view.ticket();
             List<ObservedContainer> all;
             try {
                 all = reads.list(Map.of(Labels.MANAGED, "true"));
             } catch (EngineException e) {
                 failure = e;
+                listFailed = true;
+                listFailedNanos = nanoTime.getAsLong();
                 throw e;
             }
             Set<ResourceKey> changed = view.replace(ticket, all);
             failure = null;
+            listFailed = false;
             return changed;
         } finally {
             listing.unlock();
@@ -94,7 +96,7 @@ final class WatchedContainers {
     private void relistIfDue() {
         listing.lock(); // a read waits for a list already under way rather than failing beside it
         try {
-            boolean due = !attempted || nanoTime.getAsLong() - lastListNanos >= STALE_RETRY.toNanos();
+            boolean due = !listFailed || nanoTime.getAsLong() - listFailedNanos >= STALE_RETRY.toNanos();
             if ((failure != null || !view.listed()) && due) {
                 relist();
             }
