@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Event;
 import dev.mooring.api.Labels;
+import dev.mooring.api.ResourceKey;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.Closeable;
@@ -27,11 +28,19 @@ import java.util.function.Consumer;
  * (with {@link ContainerMapping} between Mooring's types and docker-java's), {@link Images},
  * {@link ImageBuilder}, {@link ContainerLogs}, {@link Networks}, {@link Volumes} and
  * {@link EngineEvents}. What observes the engine (lists and inspects) is kept apart from what
- * changes it, so that a watched view of the engine can answer the reads.
+ * changes it, so that the watched view of the engine ({@link WatchedContainers}) answers the
+ * reads once {@link EngineEventWatcher} follows the engine.
+ * <p>
+ * <b>A read never shows a view older than Mooring's own last write.</b> Each container write below
+ * updates the view before it returns: a look at that container (one list call, taken after the
+ * write answered, see {@link ContainerView}) after a create, start, stop or rename, the container
+ * dropped after a removal. A write that fails without an answer makes the view stale, so the next
+ * read fails as an engine that does not answer rather than showing what the write may have changed.
  */
 public class DockerEngine implements ContainerEngine {
     private final EngineClient engine;
     private final ContainerReads containerReads;
+    private final WatchedContainers watched;
     private final ContainerWrites containerWrites;
     private final Images images;
     private final ImageBuilder builder;
@@ -49,6 +58,7 @@ public class DockerEngine implements ContainerEngine {
                         Duration callTimeout, Duration pullTimeout) {
         this.engine = new EngineClient(name, host, instance, client, streams, meters, callTimeout, pullTimeout);
         this.containerReads = new ContainerReads(engine);
+        this.watched = new WatchedContainers(name, containerReads, System::nanoTime);
         this.images = new Images(engine);
         this.containerWrites = new ContainerWrites(engine, images);
         this.builder = new ImageBuilder(engine);
@@ -68,9 +78,13 @@ public class DockerEngine implements ContainerEngine {
 
     // ---- containers --------------------------------------------------------------------
 
-    /** All containers (running or not) of this Mooring instance carrying every given label. */
+    /**
+     * All containers (running or not) of this Mooring instance carrying every given label, as the
+     * watched view holds them (the engine's answer while nothing follows it).
+     * @throws EngineException with no HTTP status when the view is stale (the engine does not answer)
+     */
     public List<ObservedContainer> listContainers(Map<String, String> labels) {
-        return containerReads.list(labels);
+        return watched.list(labels);
     }
 
     /**
@@ -92,23 +106,48 @@ public class DockerEngine implements ContainerEngine {
      * cannot be written is removed again, so none ever runs without them.
      */
     public String createContainer(ContainerSpec spec, SecretMaterial secrets) {
-        return containerWrites.create(spec, secrets);
+        String id;
+        try {
+            id = containerWrites.create(spec, secrets);
+        } catch (EngineException e) {
+            watched.writeFailed(spec.name(), e); // a create that failed half-way (a network not connected) may have left it
+            throw e;
+        }
+        watched.refresh(id);
+        return id;
     }
 
     public void startContainer(String id) {
-        containerWrites.start(id);
+        written(id, () -> containerWrites.start(id));
     }
 
     public void stopContainer(String id, Integer timeoutSeconds) {
-        containerWrites.stop(id, timeoutSeconds);
+        written(id, () -> containerWrites.stop(id, timeoutSeconds));
     }
 
     public void removeContainer(String id) {
-        containerWrites.remove(id);
+        try {
+            containerWrites.remove(id);
+        } catch (EngineException e) {
+            watched.writeFailed(id, e);
+            throw e;
+        }
+        watched.removed(id);
     }
 
     public void renameContainer(String id, String newName) {
-        containerWrites.rename(id, newName);
+        written(id, () -> containerWrites.rename(id, newName));
+    }
+
+    /** A write to one container, then the view updated from a look at it (or made stale), before returning. */
+    private void written(String ref, Runnable write) {
+        try {
+            write.run();
+        } catch (EngineException e) {
+            watched.writeFailed(ref, e);
+            throw e;
+        }
+        watched.refresh(ref);
     }
 
     /**
@@ -199,7 +238,7 @@ public class DockerEngine implements ContainerEngine {
     }
 
     public void disconnect(String networkId, String containerId) {
-        networks.disconnect(networkId, containerId);
+        written(containerId, () -> networks.disconnect(networkId, containerId));
     }
 
     public void removeNetwork(String id) {
@@ -239,6 +278,21 @@ public class DockerEngine implements ContainerEngine {
     /** Subscribes to events of Mooring's containers since the given unix time; the callback gets each one. */
     public Closeable watchEvents(long sinceEpochSeconds, ResultCallback<Event> callback) {
         return events.containers(sinceEpochSeconds, callback);
+    }
+
+    /** From now on the engine's event stream feeds its watched view, and reads answer from the view. */
+    void follow() {
+        watched.follow();
+    }
+
+    /** One full list of the engine's containers into the view; answers the owners whose containers changed. */
+    Set<ResourceKey> relistContainers() {
+        return watched.relist();
+    }
+
+    /** An event of one container: the view looks at it again; answers whether it changed. */
+    boolean containerEvent(String id) {
+        return watched.refresh(id);
     }
 
     /** Calls of this engine still running past their deadline (their callers have moved on). */

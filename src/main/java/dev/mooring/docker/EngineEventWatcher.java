@@ -8,6 +8,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.Closeable;
@@ -20,15 +21,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns Docker events of Mooring's containers into reconciles of their owners, at once. The
- * stream reconnects by itself (with {@code since}, so nothing in the gap is lost) and, since an
- * engine that comes back may have changed while away, a reconnect resyncs the engine's owners.
+ * Follows each engine: keeps its watched view of containers ({@link WatchedContainers}) and turns
+ * Docker events of Mooring's containers into reconciles of their owners, at once. Each event first
+ * updates the view (a look at that container), then the owner is told, so its reconcile reads the
+ * change. The view is listed in full once per {@code mooring.controller.resync-interval} per
+ * engine (never per App); owners whose containers the list finds changed (an event the stream
+ * lost) are told too. The stream reconnects by itself (with {@code since}, so nothing in the gap is
+ * lost) and, since an engine that comes back may have changed while away, a reconnect relists the
+ * view and tells every owner there.
  */
 @ApplicationScoped
 public class EngineEventWatcher {
     private static final Logger LOG = Logger.getLogger(EngineEventWatcher.class);
-    /** Events that mean a container may no longer be as planned. */
-    private static final Set<String> RELEVANT = Set.of("die", "destroy", "stop", "kill", "oom", "pause", "unpause", "rename", "start");
+    /** Events that mean a container may no longer be as planned (a create: one made by hand with Mooring's labels). */
+    private static final Set<String> RELEVANT = Set.of("create", "die", "destroy", "stop", "kill", "oom", "pause", "unpause", "rename", "start");
 
     @Inject
     DockerEngines engines;
@@ -38,6 +44,8 @@ public class EngineEventWatcher {
     ImageResolver images;
     @Inject
     jakarta.enterprise.event.Event<ImagesChanged> imagesChanged;
+    @ConfigProperty(name = "mooring.controller.resync-interval", defaultValue = "30s")
+    Duration resyncInterval;
 
     /** Image events that may move a tag to another image. */
     private static final Set<String> IMAGE_ACTIONS = Set.of("tag", "untag", "pull", "load", "import", "delete");
@@ -47,12 +55,29 @@ public class EngineEventWatcher {
         t.setDaemon(true);
         return t;
     });
+    /** Full lists, apart from the reconnects: a list waits up to a call deadline on an engine that does not answer. */
+    private final ScheduledExecutorService relists = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mooring-engine-relist");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean stopping;
 
     public void start() {
         for (DockerEngine engine : engines.all()) {
+            engine.follow(); // the first read lists the engine if the first relist below has not yet
             new Subscription(engine).connect(Instant.now().getEpochSecond());
+            relists.scheduleWithFixedDelay(() -> relist(engine), 0, resyncInterval.toMillis(), TimeUnit.MILLISECONDS);
             watchImages(engine, Instant.now().getEpochSecond(), Duration.ofMillis(500));
+        }
+    }
+
+    /** The resync's full list of one engine; owners whose containers changed since the view last saw them look again. */
+    private void relist(DockerEngine engine) {
+        try {
+            engine.relistContainers().forEach(k -> ownedChanged.fire(new OwnedObjectChanged(engine.name(), k)));
+        } catch (RuntimeException e) {
+            LOG.debugf("engine %s: relist failed, its view is stale: %s", engine.name(), e.getMessage());
         }
     }
 
@@ -106,6 +131,7 @@ public class EngineEventWatcher {
     void stop(@Observes ShutdownEvent ev) {
         stopping = true;
         scheduler.shutdownNow();
+        relists.shutdownNow();
     }
 
     /** One engine's event stream, with its reconnect state. */
@@ -164,6 +190,9 @@ public class EngineEventWatcher {
             if (!RELEVANT.contains(action) && !action.startsWith("health_status")) {
                 return;
             }
+            if (event.getId() != null) {
+                engine.containerEvent(event.getId()); // the view first, so the owner's reconcile reads the change
+            }
             Map<String, String> attrs = event.getActor() == null ? null : event.getActor().getAttributes();
             if (attrs == null || attrs.get(Labels.KIND) == null) {
                 return;
@@ -189,6 +218,7 @@ public class EngineEventWatcher {
 
         private void resyncEngine() {
             try {
+                engine.relistContainers();
                 for (Map<String, String> owner : engine.ownerLabels()) {
                     ResourceKey.parse(owner.get(Labels.KIND), owner.get(Labels.NAMESPACE), owner.get(Labels.NAME)).ifPresent(k -> ownedChanged.fire(new OwnedObjectChanged(engine.name(), k)));
                 }

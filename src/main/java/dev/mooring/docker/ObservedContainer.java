@@ -22,6 +22,8 @@ public record ObservedContainer(
         java.util.List<String> ports) {
 
     private static final java.util.regex.Pattern EXITED = java.util.regex.Pattern.compile("Exited \\((-?\\d+)\\)");
+    /** The whole "up" part of a status text (UP may stop short of a plural's "s"), for {@link #olderBy}. */
+    private static final java.util.regex.Pattern UP_TEXT = java.util.regex.Pattern.compile("Up (Less than a second|About an? \\w+|\\d+ \\w+)");
     private static final java.util.regex.Pattern UP = java.util.regex.Pattern.compile(
             "Up (Less than a second|About a minute|About an hour|(\\d+) (second|seconds|minute|minutes|hour|hours|day|days|week|weeks|month|months))");
 
@@ -55,6 +57,20 @@ public record ObservedContainer(
                 yield n * mult;
             }
         };
+    }
+
+    /**
+     * The same container as it would be listed {@code seconds} later: a running one's status text
+     * says it has been up that much longer (in seconds, which {@link #upSeconds} reads exactly).
+     * A watched view answers with this between its looks at the engine.
+     */
+    ObservedContainer olderBy(long seconds) {
+        long up = upSeconds();
+        if (seconds <= 0 || up < 0) {
+            return this;
+        }
+        String aged = UP_TEXT.matcher(status).replaceFirst("Up " + (up + seconds) + " seconds");
+        return new ObservedContainer(id, name, labels, state, health, networks, createdEpochSeconds, imageId, aged, ports);
     }
 
     public boolean isRunning() {

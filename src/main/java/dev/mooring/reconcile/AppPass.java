@@ -115,6 +115,7 @@ final class AppPass {
             RolloutMachine.started(d.rollout(), d.target().target().revision(), d.target().rollingBack(), d.decision())
                     .ifPresent(this::record);
             execute(d.decision().plan());
+            // the engine's view holds each write of the plan before the write returned, so this read shows them all
             observed = engine.listContainers(DesiredApp.ownerLabels(app.namespace(), app.name()));
         }
         d.decision().backoffs().forEach(b -> recorder.event(StatusWriter.WARNING, "BackOff", "back-off restarting " + b));

@@ -21,7 +21,7 @@ import java.util.function.Function;
 /**
  * The plan of one App: the loop's own steps over a read-only view, as compose's dry-run client
  * does it (its engine is an {@link EngineView}, which cannot change anything). It observes as the
- * loop does (one list call), computes the target with the loop's {@link AppTarget#of} and
+ * loop does (from the engine's watched view), computes the target with the loop's {@link AppTarget#of} and
  * {@link AppWaits#of} (its revisions only looked up, its image the one the engine has, a build's
  * the one it would make), decides the first pass with the loop's {@link AppDecision#of} (so a
  * rollout that fails in it is rolled back in the plan too), and lets {@link AppPreview} run

@@ -34,7 +34,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Keeps an App's containers as its spec says: observe (one list call), then one {@link AppPass}
+ * Keeps an App's containers as its spec says: observe (the engine's watched view, which lists
+ * nothing: {@link DockerEngine#listContainers}), then one {@link AppPass}
  * (target, decide, execute, record) over the real store and engine. Rollouts span many passes;
  * where one stands is kept in {@code status.rollout} ({@link RolloutMachine}). A failed rollout
  * with {@code failureAction: rollback} returns to the last revision that completed and stays there
@@ -99,6 +100,7 @@ public class AppReconciler implements Reconciler {
         DockerEngine engine = engineOf(key, app);
         List<ObservedContainer> observed;
         try {
+            // a stale view (its engine does not answer) fails here as the engine's own list would: no status, EngineUnavailable
             observed = engine.listContainers(DesiredApp.ownerLabels(key.namespace(), key.name()));
         } catch (EngineException e) {
             if (e.httpStatus != 0) {
