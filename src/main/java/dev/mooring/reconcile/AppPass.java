@@ -185,16 +185,18 @@ final class AppPass {
         s.rollout = settled.rollout();
         settled.conditions().forEach(c -> s.setCondition(c.type(), c.status(), c.reason(), c.message(), now));
         recorder.status(s);
-        return next(d, allReady);
+        // a one-shot job that exited 0 and is started by nothing again has nothing left to wait for
+        boolean completed = s.condition(Condition.READY).map(c -> "Completed".equals(c.reason)).orElse(false);
+        return next(d, allReady || completed);
     }
 
-    private Result next(Decided d, boolean allReady) {
+    private Result next(Decided d, boolean atRest) {
         Duration next = d.decision().requeueAfter();
         if (d.waitingForApps() != null && d.decision().waitingForDependencies() > 0) {
             next = min(next, DEPENDENCY_RECHECK);
         }
         DesiredApp desired = d.target().desired();
-        if (!allReady && desired.running() && desired.replicas() > 0) {
+        if (!atRest && desired.running() && desired.replicas() > 0) {
             next = min(next, READINESS_RECHECK);
         }
         return next == null ? Result.done() : Result.requeueAfter(next);

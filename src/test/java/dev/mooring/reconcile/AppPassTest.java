@@ -41,6 +41,23 @@ class AppPassTest {
     }
 
     @Test
+    void aOneShotJobThatExitedZeroHasCompletedAndIsNotLookedAtAgain() {
+        loop.apply("web", s -> {
+            s.restartPolicy = "no";
+            s.env = List.of(new AppSpec.EnvVar("MODE", "job"));
+        });
+
+        Result r = loop.reconcile("web");
+
+        assertThat(loop.performed).containsExactly(
+                "CreateContainer default-web-1: missing replica 1", "StartContainer default-web-1: new replica 1");
+        assertThat(conditions()).startsWith("Ready=False Completed: every replica exited 0; restartPolicy no starts none again");
+        assertThat(r.requeueAfter()).as("nothing is left to wait for").isEmpty();
+        loop.reconcile("web");
+        assertThat(loop.performed).as("the job runs once").isEmpty();
+    }
+
+    @Test
     void aSuspendedAppIsLeftAlone() {
         loop.apply("web", s -> s.suspend = true);
 

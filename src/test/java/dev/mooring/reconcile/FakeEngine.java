@@ -69,7 +69,9 @@ final class FakeEngine implements ContainerEngine {
         calls.add("start " + ref);
         ObservedContainer c = find(ref);
         boolean crashes = specs.get(c.id()).env().stream().anyMatch(e -> e.startsWith("MODE=crash"));
-        put(c, c.name(), crashes ? "exited" : "running", crashes ? "Exited (1) Less than a second ago" : "Up 2 hours");
+        boolean job = specs.get(c.id()).env().stream().anyMatch(e -> e.equals("MODE=job")); // runs and exits 0 at once
+        put(c, c.name(), crashes || job ? "exited" : "running",
+                crashes ? "Exited (1) Less than a second ago" : job ? "Exited (0) Less than a second ago" : "Up 2 hours");
     }
 
     @Override
