@@ -222,26 +222,26 @@ final class BuildRun {
 
     /** status.build of a failed build; the image and pushed reference of the last good one stay. */
     private static AppStatus.Build failure(AppStatus.Build previous, String digest, String step, String message, Instant started) {
-        AppStatus.Build b = new AppStatus.Build();
-        b.phase = "Failed";
-        b.digest = digest;
+        AppStatus.Build b = finished("Failed", digest, started);
         b.step = step;
         b.message = message;
-        b.startedAt = started.toString();
-        Instant end = Instant.now();
-        b.finishedAt = end.toString();
-        b.durationMillis = Duration.between(started, end).toMillis();
         b.image = previous == null ? null : previous.image;
         b.pushed = previous == null ? null : previous.pushed;
         return b;
     }
 
     private static AppStatus.Build succeeded(String digest, String image, String pushed, Instant started) {
-        AppStatus.Build b = new AppStatus.Build();
-        b.phase = "Succeeded";
-        b.digest = digest;
+        AppStatus.Build b = finished("Succeeded", digest, started);
         b.image = image;
         b.pushed = pushed;
+        return b;
+    }
+
+    /** A build that ended now: its phase, context digest and timing. */
+    private static AppStatus.Build finished(String phase, String digest, Instant started) {
+        AppStatus.Build b = new AppStatus.Build();
+        b.phase = phase;
+        b.digest = digest;
         b.startedAt = started.toString();
         Instant end = Instant.now();
         b.finishedAt = end.toString();
