@@ -76,7 +76,7 @@ final class TopLevelConfigs {
             s.data = new LinkedHashMap<>();
             s.data.put("value", Base64.getEncoder().encodeToString(content[0]));
             configs.put(name, s);
-        } else if (!def.containsKey("external")) {
+        } else if (java.util.stream.Stream.of("file", "content", "environment", "external").noneMatch(def::containsKey)) {
             file.problems.error(cat, "needs file, content or environment (or external: true)");
         }
         return name;
