@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * decision; here only whether the engine could apply it at all.
  */
 final class AppRuntimeValidation {
-    /** A host name: DNS labels of letters, digits and '-', joined by dots, at most 253 characters. */
+    /** A host name: DNS labels of letters, digits and '-', joined by dots; the kernel takes at most 64 characters. */
     private static final Pattern HOST_NAME = Pattern.compile("[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*");
     private static final Pattern SYSCTL = Pattern.compile("[a-z0-9_]+(?:[./][-a-zA-Z0-9_@:]+)+");
     /** The sysctls Docker sets in a container: those of the kernel's IPC, UTS and network namespaces. */
@@ -38,9 +38,9 @@ final class AppRuntimeValidation {
     }
 
     private static void hostName(String field, String name, FieldChecks c) {
-        if (name != null && (name.isEmpty() || name.length() > 253 || !HOST_NAME.matcher(name).matches()
+        if (name != null && (name.isEmpty() || name.length() > 64 || !HOST_NAME.matcher(name).matches()
                 || java.util.Arrays.stream(name.split("\\.")).anyMatch(l -> l.length() > 63))) {
-            c.error(field, "\"" + name + "\" is not a host name (labels of letters, digits and '-', joined by dots)");
+            c.error(field, "\"" + name + "\" is not a host name (labels of letters, digits and '-', joined by dots, at most 64 characters)");
         }
     }
 

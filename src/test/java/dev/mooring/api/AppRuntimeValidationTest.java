@@ -78,6 +78,11 @@ class AppRuntimeValidationTest {
             s.replicas = 2;
             s.networks = List.of(attach("back", "10.1.0.5", null));
         }))).containsExactly("spec.networks[0].ipv4Address");
+        assertThat(errors(app(s -> {
+            s.update = new AppSpec.UpdateStrategy();
+            s.update.order = "start-first";
+            s.networks = List.of(attach("back", "10.1.0.5", null));
+        }))).as("the new container cannot hold the address beside the old one").containsExactly("spec.update.order");
     }
 
     @Test

@@ -126,7 +126,7 @@ class ComposeKeysEngineTest {
                 apiVersion: mooring.dev/v1alpha1
                 kind: Network
                 metadata: {name: back, namespace: %s}
-                spec: {subnet: 10.124.7.0/24}
+                spec: {subnet: 10.126.7.0/24}
                 ---
                 %s
                 """.formatted(ns, Api.app(ns, "web", 1, """
@@ -135,8 +135,24 @@ class ComposeKeysEngineTest {
                     ipv4Address: 10.125.0.10
                 """))).post(Api.BASE + "/apply");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(422);
-        assertThat(r.asString()).contains("spec.networks[0].ipv4Address").contains("10.125.0.10 is not in the subnet 10.124.7.0/24 of Network back");
+        assertThat(r.asString()).contains("spec.networks[0].ipv4Address").contains("10.125.0.10 is not in the subnet 10.126.7.0/24 of Network back");
         assertThat(Api.get(ns, "networks", "back").statusCode()).as("nothing half-written").isEqualTo(404);
+
+        // against a stored Network: refused outside its subnet, accepted inside
+        String net = "10.124." + ThreadLocalRandom.current().nextInt(1, 250);
+        assertThat(Api.apply("""
+                apiVersion: mooring.dev/v1alpha1
+                kind: Network
+                metadata: {name: back, namespace: %s}
+                spec: {subnet: %s.0/24}
+                """.formatted(ns, net)).statusCode()).isEqualTo(200);
+        Response outside = Api.apply(Api.app(ns, "web", 1, "networks: [{name: back, ipv4Address: 10.125.0.10}]"));
+        assertThat(outside.statusCode()).as(outside.asString()).isEqualTo(422);
+        assertThat(outside.asString()).contains("spec.networks[0].ipv4Address");
+        Response inside = Api.apply(Api.app(ns, "web", 1, "networks: [{name: back, ipv4Address: " + net + ".20}]"));
+        assertThat(inside.statusCode()).as(inside.asString()).isEqualTo(200);
+        Api.awaitReady(ns, "web", CONVERGE);
+        assertThat(DockerCli.inspect(ns + "-web-1", "{{(index .NetworkSettings.Networks \"" + ns + "-back\").IPAddress}}")).isEqualTo(net + ".20");
     }
 
     /**
