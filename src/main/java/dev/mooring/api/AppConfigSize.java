@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Bounds what becomes the container's process and config (command, entrypoint, env, labels,
- * healthcheck): a 2.9 MB command line hung runc for minutes (issue 10). One total, because
+ * healthcheck, /etc/hosts lines, sysctls): a 2.9 MB command line hung runc for minutes (issue 10). One total, because
  * that is what the engine receives; the error names the largest part.
  */
 final class AppConfigSize {
@@ -33,11 +33,25 @@ final class AppConfigSize {
         }
         parts.put("spec.labels", labels);
         parts.put("spec.healthcheck.test", s.healthcheck == null ? 0 : bytes(s.healthcheck.test));
+        long hosts = 0;
+        if (s.extraHosts != null) {
+            for (AppSpec.HostEntry h : s.extraHosts) {
+                hosts += h == null ? 0 : utf8(h.host) + utf8(h.ip) + 2;
+            }
+        }
+        parts.put("spec.extraHosts", hosts);
+        long sysctls = 0;
+        if (s.sysctls != null) {
+            for (var e : s.sysctls.entrySet()) {
+                sysctls += utf8(e.getKey()) + utf8(e.getValue()) + 2;
+            }
+        }
+        parts.put("spec.sysctls", sysctls);
         long total = parts.values().stream().mapToLong(Long::longValue).sum();
         int max = Limits.maxContainerConfigBytes();
         if (total > max) {
             var largest = parts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-            c.error(largest.getKey(), "is " + largest.getValue() + " bytes; command, entrypoint, env, labels and healthcheck together are "
+            c.error(largest.getKey(), "is " + largest.getValue() + " bytes; command, entrypoint, env, labels, healthcheck, extraHosts and sysctls together are "
                     + total + " bytes, at most " + max + " are accepted (mooring.limits.max-container-config-bytes)");
         }
     }

@@ -2,6 +2,7 @@ package dev.mooring.api;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** The checks of how an App is reached: its published ports and the networks it joins. */
@@ -78,6 +79,16 @@ final class AppNetworkValidation {
             if (n.name != null && !names.add(n.name)) {
                 c.error(f + ".name", "network " + n.name + " is listed twice");
             }
+            if (n.ipv4Address != null && (!IpAddresses.isIp(n.ipv4Address) || IpAddresses.isIpv6(n.ipv4Address))) {
+                c.error(f + ".ipv4Address", "\"" + n.ipv4Address + "\" is not an IPv4 address");
+            }
+            if (n.ipv6Address != null && !IpAddresses.isIpv6(n.ipv6Address)) {
+                c.error(f + ".ipv6Address", "\"" + n.ipv6Address + "\" is not an IPv6 address");
+            }
+            if ((n.ipv4Address != null || n.ipv6Address != null) && s.replicas != null && s.replicas > 1) {
+                c.error(f + "." + (n.ipv4Address != null ? "ipv4Address" : "ipv6Address"), "a fixed address is held by one container only, but replicas is "
+                        + s.replicas + "; leave it out for an address per replica");
+            }
             if (n.aliases != null) {
                 for (int j = 0; j < n.aliases.size(); j++) {
                     String a = n.aliases.get(j);
@@ -86,6 +97,42 @@ final class AppNetworkValidation {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A fixed address needs a Network whose subnet holds it (Docker gives fixed addresses only on
+     * networks with a subnet of their own): each App's {@code ipv4Address} and {@code ipv6Address}
+     * against the Network it names, found by {@code networks} (null when there is no such Network).
+     */
+    static void addresses(AppSpec s, Function<String, NetworkSpec> networks, FieldChecks c) {
+        if (s == null || s.networks == null) {
+            return;
+        }
+        for (int i = 0; i < s.networks.size(); i++) {
+            AppSpec.NetworkAttachment n = s.networks.get(i);
+            if (n == null || n.name == null) {
+                continue;
+            }
+            String f = "spec.networks[" + i + "]";
+            address(f + ".ipv4Address", n.ipv4Address, n.name, networks, c);
+            address(f + ".ipv6Address", n.ipv6Address, n.name, networks, c);
+        }
+    }
+
+    private static void address(String field, String ip, String network, Function<String, NetworkSpec> networks, FieldChecks c) {
+        if (ip == null || !IpAddresses.isIp(ip)) {
+            return;
+        }
+        NetworkSpec spec = networks.apply(network);
+        if (spec == null) {
+            c.error(field, ip + " needs Network " + network + " with a subnet holding it, and there is no Network " + network
+                    + "; create it first or in the same request");
+        } else if (spec.subnet == null) {
+            c.error(field, ip + " needs a subnet on Network " + network + ": set its spec.subnet (like 10.42.0.0/24), "
+                    + "Docker gives fixed addresses only on networks with a subnet of their own");
+        } else if (!IpAddresses.contains(spec.subnet, ip)) {
+            c.error(field, ip + " is not in the subnet " + spec.subnet + " of Network " + network);
         }
     }
 }

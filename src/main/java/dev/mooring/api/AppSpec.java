@@ -71,6 +71,31 @@ public class AppSpec {
     /** Secret values written as files into each container before its process starts. */
     public List<SecretFile> secrets;
 
+    // ---- the container's own surroundings: names, /etc/hosts, DNS, kernel settings, limits, terminal, init, GPUs ----
+    /** The container's host name (what {@code hostname} prints); default the first 12 characters of its ID, as Docker's. */
+    public String hostname;
+    /** The container's domain name; none by default. */
+    public String domainname;
+    /** Lines added to the container's /etc/hosts ({@code docker run --add-host}). */
+    public List<HostEntry> extraHosts;
+    /** The container's resolver: name servers, search domains and options instead of the engine's. */
+    public Dns dns;
+    /**
+     * Kernel parameters of the container's own namespaces, like {@code net.ipv4.tcp_keepalive_time: "600"}.
+     * Below the privileged admission level only Kubernetes' safe set is allowed.
+     */
+    public Map<String, String> sysctls;
+    /** Resource limits of the container's processes ({@code ulimit}), like nofile. */
+    public List<Ulimit> ulimits;
+    /** Run an init process (Docker's tini) as PID 1, which forwards signals and reaps zombies. */
+    public Boolean init;
+    /** Give the process a terminal ({@code docker run -t}). */
+    public Boolean tty;
+    /** Keep the process's standard input open ({@code docker run -i}). */
+    public Boolean stdinOpen;
+    /** GPUs (or other devices of a device driver) to give the containers ({@code docker run --gpus}). */
+    public List<GpuRequest> gpus;
+
     // ---- what the admission policy (Pod Security levels) is about; see dev.mooring.security.AdmissionPolicy ----
     /** Run with every capability and all host devices (docker run --privileged); baseline forbids it. */
     public Boolean privileged;
@@ -149,6 +174,81 @@ public class AppSpec {
         public String containerPath;
         /** cgroup permissions, any of {@code r}, {@code w}, {@code m}; default {@code rwm}. */
         public String permissions;
+    }
+
+    /** One line of /etc/hosts: a host name and its address. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class HostEntry {
+        @Required
+        public String host;
+        /** An IPv4 or IPv6 address, or {@code host-gateway} (the engine's host). */
+        @Required
+        public String ip;
+
+        public HostEntry() {
+        }
+
+        public HostEntry(String host, String ip) {
+            this.host = host;
+            this.ip = ip;
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class Dns {
+        /** Name server addresses ({@code nameserver} lines of resolv.conf). */
+        public List<String> servers;
+        /** Search domains ({@code search}). */
+        public List<String> search;
+        /** Resolver options, like {@code ndots:2} ({@code options}). */
+        public List<String> options;
+    }
+
+    /** A resource limit: soft and hard, like {@code ulimit -S} and {@code -H}; -1 is unlimited. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class Ulimit {
+        /** {@code nofile}, {@code nproc}, {@code core}, {@code memlock}, {@code stack}, ... (without {@code RLIMIT_}). */
+        @Required
+        public String name;
+        @Required
+        @Min(-1)
+        public Long soft;
+        /** Default the soft limit. */
+        @Min(-1)
+        public Long hard;
+
+        public Ulimit() {
+        }
+
+        public Ulimit(String name, Long soft, Long hard) {
+            this.name = name;
+            this.soft = soft;
+            this.hard = hard;
+        }
+
+        public long hard() {
+            return hard == null ? soft : hard;
+        }
+    }
+
+    /** A request for devices of a device driver (Docker's DeviceRequest): GPUs by count or by ID. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder(alphabetic = true)
+    public static class GpuRequest {
+        /** The device driver, like {@code nvidia}; default the engine's choice for the capabilities. */
+        public String driver;
+        /** How many devices; -1 is all of them. Default all, unless deviceIds are given. */
+        @Min(-1)
+        public Integer count;
+        /** Which devices, by ID or index; exclusive with count. */
+        public List<String> deviceIds;
+        /** What the devices must offer, all of it; default {@code [gpu]}. */
+        public List<String> capabilities;
+        /** Driver-specific options. */
+        public Map<String, String> options;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -313,6 +413,10 @@ public class AppSpec {
         /** Name of a Network resource in the same namespace. */
         public String name;
         public List<String> aliases;
+        /** A fixed IPv4 address on this network; the Network must declare a subnet that holds it. */
+        public String ipv4Address;
+        /** A fixed IPv6 address on this network; the Network must declare an IPv6 subnet that holds it. */
+        public String ipv6Address;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -40,5 +40,10 @@ final class AppUpdateValidation {
             c.error("spec.update.order", "start-first runs the new container beside the old one, which cannot bind the same fixed "
                     + "hostPort on one engine; use stop-first, or leave hostPort empty for an ephemeral port");
         }
+        if ("start-first".equals(u.order) && s.networks != null
+                && s.networks.stream().anyMatch(n -> n != null && (n.ipv4Address != null || n.ipv6Address != null))) {
+            c.error("spec.update.order", "start-first runs the new container beside the old one, which cannot hold the same fixed "
+                    + "address on the network; use stop-first, or leave the address out");
+        }
     }
 }

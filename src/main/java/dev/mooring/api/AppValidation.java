@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * The checks of an {@link AppSpec}, each naming its field. This class runs them in a fixed order
  * (the order of the errors a client sees) and holds the checks of the process itself; the checks
  * of one concern each live beside it: {@link AppBuildValidation}, {@link AppConfigSize},
- * {@link AppMountValidation}, {@link AppNetworkValidation}, {@link AppHostValidation} and
+ * {@link AppMountValidation}, {@link AppNetworkValidation}, {@link AppHostValidation}, {@link AppRuntimeValidation} and
  * {@link AppUpdateValidation}.
  */
 final class AppValidation {
@@ -43,6 +43,7 @@ final class AppValidation {
         AppUpdateValidation.validate(s, c);
         c.oneOf("spec.imagePullPolicy", s.imagePullPolicy, PULL_POLICIES);
         AppHostValidation.validate(s, c);
+        AppRuntimeValidation.validate(s, c);
         dependsOn(s, c);
     }
 

@@ -43,4 +43,34 @@ public final class IpAddresses {
         int bits = Integer.parseInt(parts[1]);
         return isIp(parts[0]) && bits <= (parts[0].contains(":") ? 128 : 32);
     }
+
+    /** Whether the text is a literal IPv6 address. */
+    public static boolean isIpv6(String s) {
+        return s != null && s.contains(":") && isIp(s);
+    }
+
+    /** Whether the literal address {@code ip} lies in the CIDR {@code cidr} (both of one family); false for anything else. */
+    public static boolean contains(String cidr, String ip) {
+        if (cidr == null || ip == null || !isCidr(cidr) || !isIp(ip)) {
+            return false;
+        }
+        try {
+            String[] parts = cidr.split("/");
+            byte[] net = InetAddress.getByName(parts[0]).getAddress();
+            byte[] addr = InetAddress.getByName(ip).getAddress();
+            if (net.length != addr.length) {
+                return false;
+            }
+            int bits = Integer.parseInt(parts[1]);
+            for (int i = 0; i < bits; i++) {
+                int mask = 0x80 >> (i % 8);
+                if ((net[i / 8] & mask) != (addr[i / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
 }

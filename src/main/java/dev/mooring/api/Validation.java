@@ -77,6 +77,17 @@ public final class Validation {
         return cycle.isEmpty() ? null : String.join(" -> ", cycle);
     }
 
+    /**
+     * The fixed addresses of an App's network attachments against the Networks they name: each
+     * must lie in the subnet its Network declares (a 422 naming the field otherwise).
+     * @param networks the Network of that name in the App's namespace (the request's or the stored one), or null
+     */
+    public static List<FieldError> staticAddresses(App app, java.util.function.Function<String, NetworkSpec> networks) {
+        FieldChecks c = new FieldChecks();
+        AppNetworkValidation.addresses(app.getSpec(), networks, c);
+        return c.errors();
+    }
+
     /** The names of the Apps one App depends on. */
     public static List<String> dependsOn(App app) {
         return DependencyGraph.dependsOn(app);

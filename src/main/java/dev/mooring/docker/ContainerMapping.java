@@ -4,7 +4,9 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Device;
+import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
@@ -14,6 +16,7 @@ import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.TmpfsOptions;
+import com.github.dockerjava.api.model.Ulimit;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -74,6 +77,9 @@ final class ContainerMapping {
         }
         if (spec.security() != null) {
             security(hc, spec.security());
+        }
+        if (spec.runtime() != null) {
+            runtime(cmd, hc, spec.runtime());
         }
         hc.withRestartPolicy(restartPolicy(spec.restartPolicy()));
         cmd.withHostConfig(hc);
@@ -161,10 +167,69 @@ final class ContainerMapping {
         if (networks.isEmpty()) {
             return;
         }
-        hc.withNetworkMode(networks.get(0).network());
-        List<String> aliases = networks.get(0).aliases();
+        ContainerSpec.NetworkAttach first = networks.get(0);
+        hc.withNetworkMode(first.network());
+        List<String> aliases = first.aliases();
         if (aliases != null && !aliases.isEmpty()) {
             cmd.withAliases(aliases);
+        }
+        // docker-java puts these into the endpoint of the network named by the network mode (IPAMConfig)
+        if (first.ipv4Address() != null) {
+            cmd.withIpv4Address(first.ipv4Address());
+        }
+        if (first.ipv6Address() != null) {
+            cmd.withIpv6Address(first.ipv6Address());
+        }
+    }
+
+    /** A network joined after creation, with its aliases and fixed addresses. */
+    static ContainerNetwork endpoint(ContainerSpec.NetworkAttach n) {
+        ContainerNetwork endpoint = new ContainerNetwork().withAliases(n.aliases());
+        if (n.ipv4Address() != null || n.ipv6Address() != null) {
+            endpoint.withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(n.ipv4Address()).withIpv6Address(n.ipv6Address()));
+        }
+        return endpoint;
+    }
+
+    /** Host name, /etc/hosts, resolver, sysctls, ulimits, init, terminal and device requests. */
+    private static void runtime(CreateContainerCmd cmd, HostConfig hc, ContainerSpec.Runtime r) {
+        if (r.hostname() != null) {
+            cmd.withHostName(r.hostname());
+        }
+        if (r.domainname() != null) {
+            cmd.withDomainName(r.domainname());
+        }
+        if (r.extraHosts() != null && !r.extraHosts().isEmpty()) {
+            hc.withExtraHosts(r.extraHosts().toArray(String[]::new));
+        }
+        if (r.dnsServers() != null && !r.dnsServers().isEmpty()) {
+            hc.withDns(r.dnsServers());
+        }
+        if (r.dnsSearch() != null && !r.dnsSearch().isEmpty()) {
+            hc.withDnsSearch(r.dnsSearch());
+        }
+        if (r.dnsOptions() != null && !r.dnsOptions().isEmpty()) {
+            hc.withDnsOptions(r.dnsOptions());
+        }
+        if (r.sysctls() != null && !r.sysctls().isEmpty()) {
+            hc.withSysctls(r.sysctls());
+        }
+        if (r.ulimits() != null && !r.ulimits().isEmpty()) {
+            hc.withUlimits(r.ulimits().stream().map(u -> new Ulimit(u.name(), u.soft(), u.hard())).toList());
+        }
+        if (r.init() != null) {
+            hc.withInit(r.init());
+        }
+        if (r.tty() != null) {
+            cmd.withTty(r.tty());
+        }
+        if (r.stdinOpen() != null) {
+            cmd.withStdinOpen(r.stdinOpen());
+        }
+        if (r.deviceRequests() != null && !r.deviceRequests().isEmpty()) {
+            hc.withDeviceRequests(r.deviceRequests().stream().map(d -> new DeviceRequest().withDriver(d.driver()).withCount(d.count())
+                    .withDeviceIds(d.deviceIds()).withCapabilities(d.capabilities() == null ? null : List.of(d.capabilities()))
+                    .withOptions(d.options())).toList());
         }
     }
 

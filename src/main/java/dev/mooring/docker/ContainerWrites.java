@@ -1,7 +1,5 @@
 package dev.mooring.docker;
 
-import com.github.dockerjava.api.model.ContainerNetwork;
-
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
 
@@ -73,7 +71,7 @@ final class ContainerWrites {
         for (int i = 1; i < spec.networks().size(); i++) {
             ContainerSpec.NetworkAttach n = spec.networks().get(i);
             engine.call("network.connect", () -> engine.client.connectToNetworkCmd().withNetworkId(n.network()).withContainerId(id)
-                    .withContainerNetwork(new ContainerNetwork().withAliases(n.aliases())).exec());
+                    .withContainerNetwork(ContainerMapping.endpoint(n)).exec());
         }
     }
 

@@ -40,9 +40,7 @@ final class BindMountCheck implements PlanExecutor.HostMounts {
                     admission.hostPathToMount(namespace, engine.name(), "spec.volumes[" + i + "].hostPath", m.source()),
                     m.target(), m.readOnly(), m.tmpfsSizeBytes()));
         }
-        return new ContainerSpec(spec.name(), spec.image(), spec.command(), spec.entrypoint(), spec.env(), spec.workingDir(), spec.user(),
-                spec.labels(), spec.ports(), mounts, spec.networks(), spec.healthcheck(), spec.nanoCpus(), spec.memoryBytes(),
-                spec.restartPolicy(), spec.stopSignal(), spec.stopTimeoutSeconds(), spec.security(), spec.secretFiles(), spec.secretEnv());
+        return spec.withMounts(mounts);
     }
 
     @Override

@@ -100,7 +100,7 @@ public record DesiredApp(
 
         ContainerSpec template = new ContainerSpec(null, image, s.command, s.entrypoint, env, s.workingDir, s.user,
                 userLabels, ports(s), mounts(app.namespace(), s), networks(app.namespace(), s), health(s), nanoCpus, memory,
-                restartPolicy, s.stopSignal, stopSeconds, security(s), secretFiles(s, secretDigests), secretEnv);
+                restartPolicy, s.stopSignal, stopSeconds, security(s), secretFiles(s, secretDigests), secretEnv, runtime(s));
         int replicas = s.replicas == null ? 1 : s.replicas;
         boolean running = !"Stopped".equals(s.desiredState);
         return new DesiredApp(app.namespace(), app.name(), app.getMetadata().getGeneration() == null ? 0 : app.getMetadata().getGeneration(),
@@ -169,7 +169,7 @@ public record DesiredApp(
         List<ContainerSpec.NetworkAttach> networks = new ArrayList<>();
         if (s.networks != null) {
             s.networks.forEach(n -> networks.add(new ContainerSpec.NetworkAttach(DockerNames.network(ns, n.name),
-                    n.aliases == null ? List.of() : List.copyOf(n.aliases))));
+                    n.aliases == null ? List.of() : List.copyOf(n.aliases), n.ipv4Address, n.ipv6Address)));
         }
         return networks;
     }
@@ -211,6 +211,28 @@ public record DesiredApp(
                 Boolean.TRUE.equals(s.noNewPrivileges));
     }
 
+    /**
+     * The container's surroundings in engine terms; null when the App sets none of them, so an App
+     * made before they existed keeps its config hash. /etc/hosts lines keep their order (the first
+     * line for a name wins), sysctls are sorted.
+     */
+    static ContainerSpec.Runtime runtime(AppSpec s) {
+        if (s.hostname == null && s.domainname == null && s.extraHosts == null && s.dns == null && s.sysctls == null
+                && s.ulimits == null && s.init == null && s.tty == null && s.stdinOpen == null && s.gpus == null) {
+            return null;
+        }
+        List<String> hosts = s.extraHosts == null ? null : s.extraHosts.stream().map(h -> h.host + ":" + h.ip).toList();
+        AppSpec.Dns dns = s.dns == null ? new AppSpec.Dns() : s.dns;
+        List<ContainerSpec.Ulimit> ulimits = s.ulimits == null ? null : s.ulimits.stream()
+                .map(u -> new ContainerSpec.Ulimit(u.name, u.soft, u.hard())).sorted(java.util.Comparator.comparing(ContainerSpec.Ulimit::name)).toList();
+        List<ContainerSpec.DeviceRequest> gpus = s.gpus == null ? null : s.gpus.stream().map(g -> new ContainerSpec.DeviceRequest(g.driver,
+                g.count != null ? g.count : g.deviceIds == null || g.deviceIds.isEmpty() ? Integer.valueOf(-1) : null,
+                g.deviceIds, g.capabilities == null || g.capabilities.isEmpty() ? List.of("gpu") : g.capabilities.stream().sorted().toList(),
+                g.options == null ? null : new TreeMap<>(g.options))).toList();
+        return new ContainerSpec.Runtime(s.hostname, s.domainname, hosts, dns.servers, dns.search, dns.options,
+                s.sysctls == null ? null : new TreeMap<>(s.sysctls), ulimits, s.init, s.tty, s.stdinOpen, gpus);
+    }
+
     private static List<String> capabilities(List<String> names) {
         if (names == null) {
             return List.of();
@@ -250,7 +272,7 @@ public record DesiredApp(
                 labels, t.ports(), t.mounts(), t.networks(), t.healthcheck(), t.nanoCpus(), t.memoryBytes(),
                 // Mooring restarts exited replicas itself, with a crash-loop back-off (spec.restartPolicy says
                 // when); Docker's own policy would restart them hot, so it is off.
-                "no", t.stopSignal(), t.stopTimeoutSeconds(), t.security(), t.secretFiles(), t.secretEnv());
+                "no", t.stopSignal(), t.stopTimeoutSeconds(), t.security(), t.secretFiles(), t.secretEnv(), t.runtime());
     }
 
     /** Whether containers get Secret files (which exist only if the upload after creation happened). */

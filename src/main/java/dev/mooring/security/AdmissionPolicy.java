@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code privileged}: anything goes.</li>
  *   <li>{@code baseline}: no privileged containers; no host network, PID or IPC namespace; no
- *       capabilities beyond Kubernetes' Baseline set; no devices; no bind mount of the Docker
+ *       capabilities beyond Kubernetes' Baseline set; no devices; no sysctls beyond Kubernetes' safe set; no bind mount of the Docker
  *       socket, and of other host paths only under the allowed prefixes.</li>
  *   <li>{@code restricted}: baseline, and a numeric non-root user, {@code noNewPrivileges: true},
  *       {@code capDrop} including ALL, {@code capAdd} at most NET_BIND_SERVICE, no host paths at all
@@ -43,6 +43,10 @@ public final class AdmissionPolicy {
     /** Kubernetes' Baseline: capabilities a container may add (Docker's default set without NET_RAW). */
     static final Set<String> BASELINE_CAPABILITIES = Set.of("AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",
             "MKNOD", "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT");
+    /** Kubernetes' Baseline: the sysctls that are safe, namespaced and isolated from other pods (and containers). */
+    static final Set<String> SAFE_SYSCTLS = Set.of("kernel.shm_rmid_forced", "net.ipv4.ip_local_port_range", "net.ipv4.tcp_syncookies",
+            "net.ipv4.ping_group_range", "net.ipv4.ip_unprivileged_port_start", "net.ipv4.ip_local_reserved_ports",
+            "net.ipv4.tcp_keepalive_time", "net.ipv4.tcp_fin_timeout", "net.ipv4.tcp_keepalive_intvl", "net.ipv4.tcp_keepalive_probes");
     static final Set<String> DOCKER_SOCKETS = Set.of("/var/run/docker.sock", "/run/docker.sock");
     /** Paths taken as written: for an engine whose file system Mooring cannot see. */
     public static final UnaryOperator<Path> LEXICAL = UnaryOperator.identity();
@@ -120,6 +124,11 @@ public final class AdmissionPolicy {
             for (int i = 0; i < s.devices.size(); i++) {
                 out.add(new FieldError("spec.devices[" + i + "]", b + "host devices"));
             }
+        }
+        if (s.sysctls != null) {
+            s.sysctls.keySet().stream().filter(k -> !SAFE_SYSCTLS.contains(k)).sorted().forEach(k -> out.add(new FieldError("spec.sysctls." + k,
+                    b + "sysctl " + k + " (allowed are Kubernetes' safe sysctls: " + String.join(", ", SAFE_SYSCTLS.stream().sorted().toList())
+                            + "; others need the privileged level)")));
         }
         if (s.volumes != null) {
             for (int i = 0; i < s.volumes.size(); i++) {

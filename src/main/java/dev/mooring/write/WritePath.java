@@ -4,6 +4,8 @@ import dev.mooring.api.ApiException;
 import dev.mooring.api.ApiException.FieldError;
 import dev.mooring.api.App;
 import dev.mooring.api.MooringResource;
+import dev.mooring.api.Network;
+import dev.mooring.api.NetworkSpec;
 import dev.mooring.api.ResourceKey;
 import dev.mooring.api.Validation;
 import dev.mooring.security.Admission;
@@ -43,6 +45,7 @@ public class WritePath {
     /** Writes (or, with dryRun, previews) the request; answers what happened to each resource and pruned key. */
     public List<Written> write(WriteRequest request) {
         validate(request);
+        staticAddresses(request, (ns, name) -> store.find(Network.class, ns, name).map(Network::getSpec).orElse(null));
         FieldError cycle = dependencyCycle(request, ns -> store.list(App.class, ns));
         if (cycle != null) {
             throw new WriteRefused(Step.DEPENDENCY_CYCLE, ApiException.invalid(List.of(cycle)));
@@ -62,6 +65,26 @@ public class WritePath {
         for (MooringResource<?, ?> r : request.resources()) {
             String id = r.getKind() + " " + r.namespace() + "/" + r.name();
             Validation.validate(r).forEach(e -> errors.add(request.namesObjects() ? e.of(id) : e));
+        }
+        if (!errors.isEmpty()) {
+            throw new WriteRefused(Step.VALIDATION, ApiException.invalid(errors));
+        }
+    }
+
+    /**
+     * Fixed addresses against the subnets of their Networks: the request's Network of that name,
+     * else the stored one (issue 13); a 422 naming each field.
+     */
+    static void staticAddresses(WriteRequest request, java.util.function.BiFunction<String, String, NetworkSpec> stored) {
+        List<FieldError> errors = new ArrayList<>();
+        for (MooringResource<?, ?> r : request.resources()) {
+            if (r instanceof App app && app.getSpec() != null && app.getSpec().networks != null) {
+                String id = r.getKind() + " " + r.namespace() + "/" + r.name();
+                Validation.staticAddresses(app, name -> request.resources().stream()
+                        .filter(x -> x instanceof Network && name.equals(x.name()) && app.namespace().equals(x.namespace()))
+                        .map(x -> ((Network) x).getSpec()).findFirst().orElseGet(() -> stored.apply(app.namespace(), name)))
+                        .forEach(e -> errors.add(request.namesObjects() ? e.of(id) : e));
+            }
         }
         if (!errors.isEmpty()) {
             throw new WriteRefused(Step.VALIDATION, ApiException.invalid(errors));

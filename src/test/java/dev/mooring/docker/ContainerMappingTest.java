@@ -73,4 +73,54 @@ class ContainerMappingTest {
         assertThat(hc.getSecurityOpts()).containsExactly("no-new-privileges:true");
         assertThat(hc.getRestartPolicy()).isEqualTo(RestartPolicy.unlessStoppedRestart());
     }
+
+    /** issue 13: the container's surroundings reach the create command, each where the engine reads it. */
+    @Test
+    void theRuntimeSettingsBecomeTheCreateCommandsHostConfig() {
+        ContainerSpec base = spec(null, "no");
+        var runtime = new ContainerSpec.Runtime("web-1", "shop.local", List.of("db.local:10.0.0.5", "gw:host-gateway"),
+                List.of("10.0.0.2"), List.of("svc.local"), List.of("ndots:2"), Map.of("net.ipv4.tcp_keepalive_time", "600"),
+                List.of(new ContainerSpec.Ulimit("nofile", 1024, 4096)), true, true, true,
+                List.of(new ContainerSpec.DeviceRequest("nvidia", -1, null, List.of("gpu", "utility"), Map.of("k", "v"))));
+        var networks = List.of(new ContainerSpec.NetworkAttach("shop-front", List.of("web"), "10.1.0.5", "fd00::5"),
+                new ContainerSpec.NetworkAttach("shop-back", List.of("web"), "10.2.0.7", null));
+        ContainerSpec spec = new ContainerSpec(base.name(), base.image(), base.command(), base.entrypoint(), base.env(), null, null,
+                base.labels(), base.ports(), base.mounts(), networks, null, null, null, "no", null, 5, null, List.of(), List.of(), runtime);
+        var cmd = ContainerMapping.createCommand(client, spec, Map.of(), List.of());
+        assertThat(cmd.getHostName()).isEqualTo("web-1");
+        assertThat(cmd.getDomainName()).isEqualTo("shop.local");
+        assertThat(cmd.isTty()).isTrue();
+        assertThat(cmd.isStdinOpen()).isTrue();
+        assertThat(cmd.getIpv4Address()).isEqualTo("10.1.0.5");
+        assertThat(cmd.getIpv6Address()).isEqualTo("fd00::5");
+        var hc = cmd.getHostConfig();
+        assertThat(hc.getExtraHosts()).containsExactly("db.local:10.0.0.5", "gw:host-gateway");
+        assertThat(hc.getDns()).containsExactly("10.0.0.2");
+        assertThat(hc.getDnsSearch()).containsExactly("svc.local");
+        assertThat(hc.getDnsOptions()).containsExactly("ndots:2");
+        assertThat(hc.getSysctls()).isEqualTo(Map.of("net.ipv4.tcp_keepalive_time", "600"));
+        assertThat(hc.getUlimits()).containsExactly(new com.github.dockerjava.api.model.Ulimit("nofile", 1024L, 4096L));
+        assertThat(hc.getInit()).isTrue();
+        assertThat(hc.getDeviceRequests()).hasSize(1);
+        var gpu = hc.getDeviceRequests().get(0);
+        assertThat(gpu.getDriver()).isEqualTo("nvidia");
+        assertThat(gpu.getCount()).isEqualTo(-1);
+        assertThat(gpu.getCapabilities()).containsExactly(List.of("gpu", "utility"));
+        assertThat(gpu.getOptions()).isEqualTo(Map.of("k", "v"));
+        // a network joined after creation carries its fixed address in its endpoint's IPAM config
+        var endpoint = ContainerMapping.endpoint(networks.get(1));
+        assertThat(endpoint.getAliases()).containsExactly("web");
+        assertThat(endpoint.getIpamConfig().getIpv4Address()).isEqualTo("10.2.0.7");
+        assertThat(ContainerMapping.endpoint(new ContainerSpec.NetworkAttach("n", List.of())).getIpamConfig()).isNull();
+    }
+
+    @Test
+    void withoutRuntimeSettingsTheCommandHasNone() {
+        var cmd = ContainerMapping.createCommand(client, spec(null, "no"), Map.of(), List.of());
+        assertThat(cmd.getHostName()).isNull();
+        assertThat(cmd.getIpv4Address()).isNull();
+        assertThat(cmd.getHostConfig().getExtraHosts()).isNull();
+        assertThat(cmd.getHostConfig().getDeviceRequests()).isNull();
+        assertThat(cmd.getHostConfig().getInit()).isNull();
+    }
 }

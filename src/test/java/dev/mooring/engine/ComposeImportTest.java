@@ -179,12 +179,12 @@ class ComposeImportTest {
                 services:
                   web:
                     image: mooring-test/busybox:1
-                    sysctls: {net.core.somaxconn: 1024}
+                    runtime: runc
                     profiles: [debug]
                 """).post(Api.BASE + "/namespaces/" + ns + "/compose");
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.jsonPath().getList("errors.field")).containsExactlyInAnyOrder("services.web.sysctls", "services.web.profiles");
+        assertThat(r.jsonPath().getList("errors.field")).containsExactlyInAnyOrder("services.web.runtime", "services.web.profiles");
         assertThat(Api.get(ns, "apps", "web").statusCode()).isEqualTo(404);
         assertThat(Api.get(ns, "networks", "default").statusCode()).isEqualTo(404);
 

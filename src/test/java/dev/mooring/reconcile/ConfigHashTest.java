@@ -125,6 +125,31 @@ class ConfigHashTest {
         });
         changes.put("read-only root", s -> s.readOnlyRootFilesystem = true);
         changes.put("no new privileges", s -> s.noNewPrivileges = true);
+        // issue 13: the container's surroundings
+        changes.put("hostname", s -> s.hostname = "web-1");
+        changes.put("domainname", s -> s.domainname = "shop.local");
+        changes.put("extra hosts", s -> s.extraHosts = List.of(new AppSpec.HostEntry("db", "10.0.0.5")));
+        changes.put("extra host address", s -> s.extraHosts = List.of(new AppSpec.HostEntry("db", "10.0.0.6")));
+        changes.put("dns", s -> {
+            s.dns = new AppSpec.Dns();
+            s.dns.servers = List.of("10.0.0.2");
+        });
+        changes.put("dns search", s -> {
+            s.dns = new AppSpec.Dns();
+            s.dns.search = List.of("svc.local");
+        });
+        changes.put("sysctls", s -> s.sysctls = Map.of("net.ipv4.tcp_keepalive_time", "600"));
+        changes.put("ulimits", s -> s.ulimits = List.of(new AppSpec.Ulimit("nofile", 1024L, null)));
+        changes.put("ulimit hard", s -> s.ulimits = List.of(new AppSpec.Ulimit("nofile", 1024L, 2048L)));
+        changes.put("init", s -> s.init = true);
+        changes.put("tty", s -> s.tty = true);
+        changes.put("stdin open", s -> s.stdinOpen = true);
+        changes.put("gpus", s -> s.gpus = List.of(new AppSpec.GpuRequest()));
+        changes.put("fixed address", s -> {
+            AppSpec.NetworkAttachment n = network("backend");
+            n.ipv4Address = "10.1.0.5";
+            s.networks = List.of(n);
+        });
 
         Map<String, String> hashes = new LinkedHashMap<>();
         changes.forEach((what, change) -> hashes.put(what, hash(change)));
@@ -138,6 +163,15 @@ class ConfigHashTest {
         DesiredApp d = DesiredApp.of(app("web", s -> { }));
         assertThat(d.template().security()).isNull();
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(d.template())).doesNotContain("security");
+    }
+
+    /** Apps made before the runtime settings and fixed addresses existed keep their hash (issue 13): no rollout on upgrade. */
+    @Test
+    void anAppWithoutRuntimeSettingsHashesAsBefore() throws Exception {
+        DesiredApp d = DesiredApp.of(app("web", s -> s.networks = List.of(network("backend"))));
+        assertThat(d.template().runtime()).isNull();
+        String json = ConfigHash.canonicalJson(d.template());
+        assertThat(json).doesNotContain("runtime").doesNotContain("ipv4Address").doesNotContain("ipv6Address");
     }
 
     @Test

@@ -306,4 +306,24 @@ class AdmissionPolicyTest {
                 Level.baseline, List.of(real.resolve("allowed").toString()), List.of(), HostPaths::realPath, HostPaths::realPath))
                 .singleElement().extracting(FieldError::message).asString().contains("resolves to /etc");
     }
+
+    /** issue 13: below privileged, only Kubernetes' safe sysctls; each other one is named. */
+    @Test
+    void baselineAllowsOnlyTheSafeSysctls() {
+        Consumer<AppSpec> safe = s -> s.sysctls = Map.of("net.ipv4.tcp_keepalive_time", "600", "kernel.shm_rmid_forced", "1",
+                "net.ipv4.ip_unprivileged_port_start", "80");
+        assertThat(violations(Level.baseline, safe)).isEmpty();
+        assertThat(violations(Level.restricted, safe)).noneMatch(v -> v.startsWith("spec.sysctls"));
+        Consumer<AppSpec> unsafe = s -> s.sysctls = Map.of("net.core.somaxconn", "1024", "net.ipv4.tcp_syncookies", "1", "kernel.msgmax", "65536");
+        assertThat(violations(Level.baseline, unsafe)).containsExactly(
+                "spec.sysctls.kernel.msgmax: baseline forbids sysctl kernel.msgmax (allowed are Kubernetes' safe sysctls: "
+                        + "kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_local_reserved_ports, net.ipv4.ip_unprivileged_port_start, "
+                        + "net.ipv4.ping_group_range, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes, "
+                        + "net.ipv4.tcp_keepalive_time, net.ipv4.tcp_syncookies; others need the privileged level)",
+                "spec.sysctls.net.core.somaxconn: baseline forbids sysctl net.core.somaxconn (allowed are Kubernetes' safe sysctls: "
+                        + "kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.ip_local_reserved_ports, net.ipv4.ip_unprivileged_port_start, "
+                        + "net.ipv4.ping_group_range, net.ipv4.tcp_fin_timeout, net.ipv4.tcp_keepalive_intvl, net.ipv4.tcp_keepalive_probes, "
+                        + "net.ipv4.tcp_keepalive_time, net.ipv4.tcp_syncookies; others need the privileged level)");
+        assertThat(violations(Level.privileged, unsafe)).isEmpty();
+    }
 }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 /**
  * One translation of one compose file: its sections, where its project is, and what it has
  * produced so far. Services become Apps here; the top-level sections are
- * {@link TopLevelNetworks}, {@link TopLevelVolumes} and {@link TopLevelSecrets}, which the
+ * {@link TopLevelNetworks}, {@link TopLevelVolumes}, {@link TopLevelSecrets} and {@link TopLevelConfigs}, which the
  * service translators ask for the resources a service names.
  */
 final class ComposeFile {
@@ -28,6 +28,9 @@ final class ComposeFile {
     final TopLevelNetworks networks;
     final TopLevelVolumes volumes;
     final TopLevelSecrets secrets;
+    final TopLevelConfigs configs;
+    /** The services' volumes_from, resolved once every service is translated. */
+    final VolumesFrom volumesFrom = new VolumesFrom(this);
     private final Map<String, Object> file;
     private final Map<String, Object> services;
     private final Map<String, App> apps = new TreeMap<>();
@@ -39,7 +42,9 @@ final class ComposeFile {
         this.file = file;
         this.networks = new TopLevelNetworks(this, section("networks", "Network"));
         this.volumes = new TopLevelVolumes(this, section("volumes", "Volume"));
-        this.secrets = new TopLevelSecrets(this, section("secrets", "Secret"));
+        Map<String, Object> declaredSecrets = section("secrets", "Secret");
+        this.secrets = new TopLevelSecrets(this, declaredSecrets);
+        this.configs = new TopLevelConfigs(this, section("configs", "Secret"), declaredSecrets);
         this.services = section("services", "App");
     }
 
@@ -64,17 +69,20 @@ final class ComposeFile {
             problems.error("services", "the compose file defines no services");
         }
         services.forEach(this::service);
+        volumesFrom.resolve(service -> {
+            App app = apps.get(normalised(service));
+            return app == null ? null : app.getSpec();
+        });
         networks.translateDeclared();
         volumes.translateDeclared();
     }
 
     private void topLevelKey(String key) {
         switch (key) {
-            case "services", "networks", "volumes", "secrets" -> {
+            case "services", "networks", "volumes", "secrets", "configs" -> {
             }
             case "version" -> problems.warn("version", "obsolete in the Compose specification; ignored");
             case "name" -> problems.ignored("name", "resources are named by service in namespace " + namespace);
-            case "configs" -> problems.unsupported("configs", "use a Mooring Secret (spec.secrets) or a bind mount");
             case "include" -> problems.unsupported("include", "merge the included files into one");
             case "models" -> problems.unsupported("models", "AI models are not supported");
             default -> {
@@ -104,6 +112,7 @@ final class ComposeFile {
     List<MooringResource<?, ?>> resources() {
         List<MooringResource<?, ?>> out = new ArrayList<>();
         out.addAll(secrets.resources());
+        out.addAll(configs.resources());
         out.addAll(networks.resources());
         out.addAll(volumes.resources());
         out.addAll(apps.values());

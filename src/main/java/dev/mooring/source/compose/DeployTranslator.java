@@ -2,6 +2,8 @@ package dev.mooring.source.compose;
 
 import dev.mooring.api.AppSpec;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static dev.mooring.source.compose.ComposeValues.integer;
@@ -83,9 +85,42 @@ final class DeployTranslator implements ServiceKeys {
                     }
                 });
             } else if (rk.equals("reservations")) {
-                problems.ignored(at + ".reservations", "a reservation does not limit the container");
+                reservations(s, map(rv, at + ".reservations"), at + ".reservations");
             } else {
                 problems.unsupported(at + "." + rk, "unknown resources setting");
+            }
+        });
+    }
+
+    /**
+     * Devices ({@code devices}, GPUs by capability) are given to the container, as Compose does
+     * with them; cpus and memory reservations do not limit it and are ignored.
+     */
+    private void reservations(AppSpec s, Map<String, Object> reservations, String at) {
+        reservations.forEach((k, v) -> {
+            String kat = at + "." + k;
+            switch (k) {
+                case "devices" -> {
+                    List<?> items = ComposeValues.list(v, kat);
+                    List<AppSpec.GpuRequest> gpus = s.gpus == null ? new ArrayList<>() : new ArrayList<>(s.gpus);
+                    for (int i = 0; i < items.size(); i++) {
+                        String iat = kat + "[" + i + "]";
+                        Map<String, Object> device = map(items.get(i), iat);
+                        if (device.get("capabilities") == null) {
+                            problems.error(iat + ".capabilities", "is required, like [gpu]");
+                            continue;
+                        }
+                        try {
+                            gpus.add(RuntimeTranslator.gpu(device, iat));
+                        } catch (IllegalArgumentException e) {
+                            problems.error(iat, e.getMessage());
+                        }
+                    }
+                    s.gpus = gpus;
+                }
+                case "cpus", "memory", "pids" -> problems.ignored(kat, "a reservation does not limit the container");
+                case "generic_resources" -> problems.unsupported(kat, "Swarm generic resources; for GPUs use devices with capabilities [gpu]");
+                default -> problems.unsupported(kat, "unknown reservations setting");
             }
         });
     }

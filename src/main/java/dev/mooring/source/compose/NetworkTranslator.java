@@ -67,23 +67,33 @@ final class NetworkTranslator implements ServiceKeys {
         map(v, at).forEach((name, settings) -> {
             String nat = at + "." + name;
             List<String> aliases = new ArrayList<>();
+            String[] addresses = new String[2];
             if (settings != null) {
                 map(settings, nat).forEach((k, val) -> {
                     switch (k) {
                         case "aliases" -> aliases.addAll(strings(val));
+                        case "ipv4_address" -> addresses[0] = str(val);
+                        case "ipv6_address" -> addresses[1] = str(val);
                         case "priority", "gw_priority" -> problems.ignored(nat + "." + k, "networks are joined in the order listed");
-                        default -> problems.unsupported(nat + "." + k, "fixed addresses and per-network options are not supported");
+                        case "link_local_ips", "mac_address", "driver_opts" ->
+                                problems.unsupported(nat + "." + k, "per-network " + k + " is not supported; leave it out to let the engine choose");
+                        default -> problems.unsupported(nat + "." + k, "unknown network attachment setting");
                     }
                 });
             }
-            attach(s, file.networks.network(name, nat), aliases, service);
+            AppSpec.NetworkAttachment a = attach(s, file.networks.network(name, nat), aliases, service);
+            if (a != null) {
+                // the write path checks them against the Network's subnet (ipam.config[0].subnet)
+                a.ipv4Address = addresses[0];
+                a.ipv6Address = addresses[1];
+            }
         });
     }
 
     /** Joins a network as Compose does: the service name is an alias, so the others reach it by that name. */
-    private void attach(AppSpec s, String network, List<String> aliases, String service) {
+    private AppSpec.NetworkAttachment attach(AppSpec s, String network, List<String> aliases, String service) {
         if (network == null) {
-            return;
+            return null;
         }
         if (network.equals("default")) {
             file.networks.useDefaultNetwork();
@@ -98,13 +108,25 @@ final class NetworkTranslator implements ServiceKeys {
             s.networks = new ArrayList<>();
         }
         s.networks.add(a);
+        return a;
     }
 
     private void networkMode(AppSpec s, String mode, String at) {
         if (Set.of("host", "none", "bridge").contains(mode)) {
             s.networkMode = mode;
+        } else if (mode.startsWith("service:")) {
+            // issue 13: Mooring replaces each App's containers on its own; a container in another's network
+            // namespace loses its network whenever that one is replaced, and nothing here would recreate it
+            String other = mode.substring(8);
+            problems.unsupported(at, "network_mode service:" + other + " (sharing " + other + "'s network namespace): Mooring replaces "
+                    + other + "'s containers on their own, which would cut this one off; put both services on a shared network "
+                    + "(they reach each other by service name), or, if this one must reach " + other + " on localhost, "
+                    + "run both processes in one service");
+        } else if (mode.startsWith("container:")) {
+            problems.unsupported(at, "network_mode " + mode + " (a container Mooring does not manage); put the service on a network "
+                    + "that the container also joins, or make that container a service of this project");
         } else {
-            problems.unsupported(at, "network_mode " + mode + " (sharing another container's network) is not supported; use a shared network");
+            problems.unsupported(at, "network_mode " + mode + "; use host, none, bridge or networks");
         }
     }
 

@@ -27,7 +27,12 @@ final class SecretFileTranslator implements ServiceKeys {
 
     @Override
     public Map<String, Key> keys() {
-        return Map.of("secrets", (service, s, v, at) -> s.secrets = secrets(list(v, at), at));
+        return Map.of("secrets", (service, s, v, at) -> {
+            // appended: the service's configs are files of spec.secrets too (ConfigFileTranslator)
+            List<AppSpec.SecretFile> files = s.secrets == null ? new ArrayList<>() : new ArrayList<>(s.secrets);
+            files.addAll(secrets(list(v, at), at));
+            s.secrets = files;
+        });
     }
 
     private List<AppSpec.SecretFile> secrets(List<?> items, String at) {

@@ -22,35 +22,21 @@ final class ServiceTranslator {
     static final Map<String, String> IGNORED = new TreeMap<>(Map.ofEntries(
             Map.entry("expose", "containers on a shared network reach every port; expose only documents it"),
             Map.entry("logging", "containers use the engine's log driver; GET .../apps/{name}/logs still works"),
-            Map.entry("stdin_open", "no terminal is attached to a service either way"),
-            Map.entry("tty", "no terminal is attached to a service either way"),
             Map.entry("platform", "the engine builds and runs its own platform"),
             Map.entry("annotations", "container annotations are informational"),
             Map.entry("develop", "compose watch is a development tool"),
             Map.entry("attach", "Mooring does not attach to container output"),
-            Map.entry("mem_reservation", "a reservation does not limit the container"),
-            Map.entry("domainname", "the container's domain name is informational")));
+            Map.entry("mem_reservation", "a reservation does not limit the container")));
 
     /** Service keys whose omission would change what the service does, with the reason. */
     static final Map<String, String> REFUSED = new TreeMap<>(Map.ofEntries(
             Map.entry("extends", "inline the extended service"),
             Map.entry("profiles", "a service with profiles is not started by default in Compose; remove the service or the profiles"),
-            Map.entry("configs", "use a Mooring Secret (spec.secrets) or a bind mount"),
             Map.entry("external_links", "containers outside the project are not managed by Mooring"),
-            Map.entry("extra_hosts", "no /etc/hosts entries in AppSpec"),
-            Map.entry("dns", "no DNS settings in AppSpec"),
-            Map.entry("dns_search", "no DNS settings in AppSpec"),
-            Map.entry("dns_opt", "no DNS settings in AppSpec"),
-            Map.entry("sysctls", "no sysctls in AppSpec"),
-            Map.entry("ulimits", "no ulimits in AppSpec"),
-            Map.entry("init", "no init process in AppSpec"),
             Map.entry("shm_size", "no /dev/shm size in AppSpec"),
-            Map.entry("hostname", "the container's hostname is its ID"),
-            Map.entry("volumes_from", "name the volumes instead"),
             Map.entry("pids_limit", "no pids limit in AppSpec"),
             Map.entry("group_add", "no supplementary groups in AppSpec"),
             Map.entry("runtime", "containers use the engine's default runtime"),
-            Map.entry("gpus", "no GPUs in AppSpec"),
             Map.entry("post_start", "no lifecycle hooks in AppSpec"),
             Map.entry("pre_stop", "no lifecycle hooks in AppSpec")));
 
@@ -68,7 +54,8 @@ final class ServiceTranslator {
         for (ServiceKeys concern : List.of(new ProcessTranslator(problems), new BuildTranslator(file), environment,
                 new PortTranslator(problems), new MountTranslator(file), networks, new DependencyTranslator(file),
                 new HealthTranslator(problems), new DeployTranslator(problems), new SecretFileTranslator(file),
-                new SecurityTranslator(problems), extension)) {
+                new SecurityTranslator(problems), new RuntimeTranslator(), new ConfigFileTranslator(file), file.volumesFrom,
+                extension)) {
             concern.keys().forEach((key, translation) -> {
                 if (keys.put(key, translation) != null) {
                     throw new IllegalStateException("two translators of the service key " + key);

@@ -285,13 +285,13 @@ class ComposeTranslatorTest {
                     extends: {service: base}
                     profiles: [debug]
                     network_mode: "service:db"
-                    sysctls: {net.core.somaxconn: 1024}
+                    runtime: runc
                     frobnicate: true
                     healthcheck: {test: [CMD, true], bogus: 1}
-                configs:
-                  app: {file: ./app.conf}
+                models:
+                  m: {model: ai/smollm2}
                 """, null))).containsExactlyInAnyOrder("services.web.extends", "services.web.profiles", "services.web.network_mode",
-                "services.web.sysctls", "services.web.frobnicate", "services.web.healthcheck.bogus", "configs");
+                "services.web.runtime", "services.web.frobnicate", "services.web.healthcheck.bogus", "models");
     }
 
     @Test
