@@ -296,9 +296,9 @@ def collect(mirrors, name, repo, compose, opts, out_root):
 
 def spdx(text):
     t = text[:4000]
-    for needle, name in (("GNU AFFERO GENERAL PUBLIC LICENSE", "AGPL-3.0"), ("GNU GENERAL PUBLIC LICENSE", "GPL"),
-                         ("Apache License", "Apache-2.0"), ("Mozilla Public License", "MPL-2.0"), ("CC0 1.0", "CC0-1.0"),
-                         ("Functional Source License", "FSL"), ("Business Source License", "BUSL-1.1"),
+    for needle, name in (("Functional Source License", "FSL-1.1"), ("Business Source License", "BUSL-1.1"),
+                         ("Mozilla Public License", "MPL-2.0"), ("GNU AFFERO GENERAL PUBLIC LICENSE", "AGPL-3.0"),
+                         ("GNU GENERAL PUBLIC LICENSE", "GPL"), ("Apache License", "Apache-2.0"), ("CC0 1.0", "CC0-1.0"),
                          ("Permission is hereby granted, free of charge", "MIT"), ("Redistribution and use in source", "BSD")):
         if needle.lower() in t.lower():
             return name

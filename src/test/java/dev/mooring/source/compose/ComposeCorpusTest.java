@@ -42,6 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ComposeCorpusTest {
     static final Path CORPUS = Path.of("src/test/resources/compose-corpus");
     static final Path REPORT = Path.of("target/compose-corpus.md");
+    /** Where the server unpacks projects (mooring.data-dir/projects/): a bind mount under it points into the project. */
+    static String projectsDir = "?";
     /** The share of the corpus accepted on 2026-12-02 (13 of 59); raised as keys become supported (goal: 0.90). */
     static final double FLOOR = 0.22;
     /** The slowest answer allowed; one over it is sent again once (the test machine is shared) and fails if slow twice. */
@@ -54,6 +56,18 @@ class ComposeCorpusTest {
      */
     static final Map<String, String> KNOWN_UNNAMED = Map.of(
             "sentry-self-hosted", "more than 100 YAML aliases");
+    /**
+     * Keys (as {@link Refusal#key()} groups them) that work under way on 2026-12-02 adds (issue 13):
+     * the report counts the projects refused only for these, so the figure to expect after it is
+     * merged can be read off. Purely informative; nothing is asserted on it.
+     */
+    static final java.util.Set<String> PENDING = java.util.Set.of(
+            "(admission) spec.volumes.hostPath into the project", "hostname", "extra_hosts", "dns", "dns_search", "dns_opt",
+            "sysctls", "ulimits", "init", "tty", "networks.*.ipv4_address", "configs", "top-level configs", "volumes_from",
+            "network_mode", "extends", "top-level include", "profiles", "top-level networks.*.external", "top-level volumes.*.external",
+            "build.dockerfile_inline",
+            // what an unsupported include or extends leaves behind
+            "top-level services", "services.*");
     /** What the corpus directory holds besides projects (the collector and its notes). */
     static final String SOURCE_FILE = "SOURCE";
 
@@ -90,6 +104,9 @@ class ComposeCorpusTest {
                 int dot = rest.indexOf('.');
                 f = dot < 0 ? "services.*" : rest.substring(dot + 1);
             } else if (f.startsWith("spec.")) {
+                if (f.endsWith(".hostPath")) { // a bind mount: into the project (relative in the file) or elsewhere on the host
+                    return "(admission) " + f + (message.contains(projectsDir) ? " into the project" : " outside the project");
+                }
                 return "(admission) " + f;
             }
             if (f.matches("^(networks|volumes|secrets|configs)\\.[^.]+(\\..*)?$") && !(service && f.startsWith("volumes"))) {
@@ -119,6 +136,8 @@ class ComposeCorpusTest {
         List<Path> projects = projects();
         assertThat(projects).as("projects in " + CORPUS).hasSizeGreaterThanOrEqualTo(MIN_PROJECTS);
         String ns = Api.uniqueNamespace("corpus");
+        projectsDir = Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("mooring.data-dir", String.class), "projects")
+                .toAbsolutePath().normalize() + "/";
         // a first, tiny import so that no project's clock counts the loading of the import's classes
         Response warm = RestAssured.given().contentType("application/gzip")
                 .body(gzipTar(Map.of("compose.yaml", "services: {w: {image: busybox:1}}\n".getBytes())))
@@ -276,6 +295,22 @@ class ComposeCorpusTest {
                         .append(blocking.getOrDefault(e.getKey(), new TreeSet<>()).size()).append(" | ")
                         .append(cell(reason.get(e.getKey()))).append(" | ").append(String.join(", ", e.getValue())).append(" |\n"));
         md.append("\n\"alone in\": projects refused for this key only, that supporting it alone would let through.\n\n");
+        List<String> pendingOnly = outcomes.stream().filter(o -> !o.accepted() && !o.refusals.isEmpty()
+                && o.refusals.stream().allMatch(r -> PENDING.contains(r.key()))).map(Outcome::project).toList();
+        md.append(String.format("Refused only for keys in ComposeCorpusTest.PENDING (work under way): %d (%s); with them, %d of %d (%.1f %%), "
+                        + "unless admission then refuses what the translation refused first.%n%n",
+                pendingOnly.size(), String.join(", ", pendingOnly), accepted + pendingOnly.size(), outcomes.size(),
+                100.0 * (accepted + pendingOnly.size()) / outcomes.size()));
+        md.append("Refused for keys besides those (what still stands between the corpus and its goal):\n\n");
+        for (Outcome o : outcomes) {
+            if (!o.accepted() && !pendingOnly.contains(o.project)) {
+                TreeSet<String> others = new TreeSet<>();
+                o.refusals.stream().map(Refusal::key).filter(k -> !PENDING.contains(k)).forEach(others::add);
+                md.append("- ").append(o.project).append(": ").append(others.isEmpty() ? cell(o.detail) : "`" + String.join("`, `", others) + "`")
+                        .append('\n');
+            }
+        }
+        md.append('\n');
         for (var known : KNOWN_UNNAMED.entrySet()) {
             boolean still = outcomes.stream().anyMatch(o -> o.project.equals(known.getKey()) && o.refusals.isEmpty()
                     && String.valueOf(o.detail).contains(known.getValue()));
