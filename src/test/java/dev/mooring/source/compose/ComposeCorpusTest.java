@@ -46,8 +46,14 @@ class ComposeCorpusTest {
     static String projectsDir = "?";
     /** The share of the corpus accepted on 2026-12-02 (13 of 60: 0.217); raised as keys become supported (goal: 0.90). */
     static final double FLOOR = 0.21;
-    /** The slowest answer allowed; one over it is sent again once (the test machine is shared) and fails if slow twice. */
+    /**
+     * The slowest answer allowed. One over it is sent again, up to {@link #ATTEMPTS} times in all,
+     * and fails when every answer was over it: the test machine is shared (load averages of 20 on
+     * 2 cores were seen), and an import that is slow by itself (a YAML bomb, a huge expansion) is
+     * slow every time.
+     */
     static final long MAX_MS = 2000;
+    static final int ATTEMPTS = 3;
     static final int MIN_PROJECTS = 40;
     /**
      * Projects refused today with a 4xx that names no key, each a finding written up in
@@ -147,10 +153,12 @@ class ComposeCorpusTest {
         List<Outcome> outcomes = new ArrayList<>();
         for (Path dir : projects) {
             Outcome o = importDryRun(ns, dir);
-            if (o.ms > MAX_MS && o.status < 500) {
+            String times = String.valueOf(o.ms);
+            for (int attempt = 2; attempt <= ATTEMPTS && o.ms > MAX_MS && o.status < 500; attempt++) {
                 Outcome again = importDryRun(ns, dir);
+                times += " then " + again.ms;
                 o = new Outcome(again.project, again.origin, again.status, Math.min(o.ms, again.ms), again.refusals, again.detail,
-                        again.warnings, o.ms + " then " + again.ms + " ms");
+                        again.warnings, times + " ms");
             }
             outcomes.add(o);
         }
@@ -183,8 +191,14 @@ class ComposeCorpusTest {
         assertThat(failures).as("see " + REPORT).isEmpty();
         assertThat(ratio).as("share of the corpus accepted under the default policy (" + accepted + " of " + outcomes.size()
                 + "; see " + REPORT + ")").isGreaterThanOrEqualTo(FLOOR);
-        // nothing of a dry run stays
+        // nothing of a dry run stays: no App, no unpacked project
         assertThat(RestAssured.get(Api.BASE + "/namespaces/" + ns + "/apps").jsonPath().getList("items")).isEmpty();
+        Path unpacked = Path.of(projectsDir, ns);
+        if (Files.isDirectory(unpacked)) {
+            try (Stream<Path> left = Files.list(unpacked)) {
+                assertThat(left.toList()).as("projects a dry run left in " + unpacked).isEmpty();
+            }
+        }
     }
 
     /** Every directory of the corpus with a compose file at its root, by name. */
