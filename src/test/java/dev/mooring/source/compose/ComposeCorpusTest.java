@@ -8,6 +8,7 @@ import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -21,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -67,7 +69,7 @@ class ComposeCorpusTest {
      * the report counts the projects refused only for these, so the figure to expect after it is
      * merged can be read off. Purely informative; nothing is asserted on it.
      */
-    static final java.util.Set<String> PENDING = java.util.Set.of(
+    static final Set<String> PENDING = Set.of(
             "(admission) spec.volumes.hostPath into the project", "hostname", "extra_hosts", "dns", "dns_search", "dns_opt",
             "sysctls", "ulimits", "init", "tty", "networks.*.ipv4_address", "configs", "top-level configs", "volumes_from",
             "network_mode", "extends", "top-level include", "profiles", "top-level networks.*.external", "top-level volumes.*.external",
@@ -130,7 +132,7 @@ class ComposeCorpusTest {
         }
     }
 
-    /** What one import answered; {@code retried} says both times when the first was over {@link #MAX_MS}. */
+    /** What one import answered; {@code retried} lists every time when the first was over {@link #MAX_MS}. */
     record Outcome(String project, String origin, int status, long ms, List<Refusal> refusals, String detail, int warnings, String retried) {
         boolean accepted() {
             return status == 200;
@@ -142,7 +144,7 @@ class ComposeCorpusTest {
         List<Path> projects = projects();
         assertThat(projects).as("projects in " + CORPUS).hasSizeGreaterThanOrEqualTo(MIN_PROJECTS);
         String ns = Api.uniqueNamespace("corpus");
-        projectsDir = Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("mooring.data-dir", String.class), "projects")
+        projectsDir = Path.of(ConfigProvider.getConfig().getValue("mooring.data-dir", String.class), "projects")
                 .toAbsolutePath().normalize() + "/";
         // a first, tiny import so that no project's clock counts the loading of the import's classes
         Response warm = RestAssured.given().contentType("application/gzip")
