@@ -283,14 +283,13 @@ class ComposeTranslatorTest {
                   web:
                     image: a
                     extends: {service: base}
-                    profiles: [debug]
                     network_mode: "service:db"
                     sysctls: {net.core.somaxconn: 1024}
                     frobnicate: true
                     healthcheck: {test: [CMD, true], bogus: 1}
                 configs:
                   app: {file: ./app.conf}
-                """, null))).containsExactlyInAnyOrder("services.web.extends", "services.web.profiles", "services.web.network_mode",
+                """, null))).containsExactlyInAnyOrder("services.web.extends", "services.web.network_mode",
                 "services.web.sysctls", "services.web.frobnicate", "services.web.healthcheck.bogus", "configs");
     }
 
