@@ -67,7 +67,7 @@ final class ComposeFile {
 
     void translate() {
         file.keySet().forEach(this::topLevelKey);
-        if (services.isEmpty()) {
+        if (services.isEmpty() && problems.errors.stream().noneMatch(e -> e.field().equals("services"))) {
             problems.error("services", "the compose file defines no services");
         }
         services.forEach(this::service);

@@ -367,6 +367,8 @@ final class ComposeLoader {
                         changed = true;
                         problems.warn("services." + e.getKey() + ".depends_on." + d.getKey(), "left out with service " + d.getKey() + " (required: false)");
                     } else {
+                        keyed.remove(d.getKey()); // named here; not again as a service the file lacks
+                        changed = true;
                         problems.error("services." + e.getKey() + ".depends_on." + d.getKey(), "service " + e.getKey() + " depends on "
                                 + d.getKey() + ", which is only in profiles " + its + " and not selected; select one (?profiles=" + its.get(0)
                                 + "), give " + d.getKey() + " a profile of " + e.getKey() + ", or write required: false"
