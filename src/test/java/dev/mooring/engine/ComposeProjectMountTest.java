@@ -69,6 +69,11 @@ class ComposeProjectMountTest {
                 .replaceFirst("^.*hostPath: ", "").replace("\"", "").strip();
         assertThat(Path.of(hostPath)).as("the dry run kept the file its YAML names").hasContent("greeting=hello from the project");
         assertThat(Api.get(ns, "apps", "app").statusCode()).isEqualTo(404);
+        // another import sweeps the namespace's unused projects: the one the YAML names is kept
+        Response other = importTar(Tars.of(Map.of("compose.yaml", "services: {x: {image: mooring-test/busybox:1}}\n")), "?dryRun=true");
+        assertThat(other.statusCode()).as(other.asString()).isEqualTo(200);
+        assertThat(Path.of(other.jsonPath().getString("project.directory"))).as("a JSON dry run keeps nothing").doesNotExist();
+        assertThat(Path.of(hostPath)).exists();
 
         assertThat(Api.applyOk(text).getList("results.result")).containsOnly("created");
         Api.awaitReady(ns, "app", CONVERGE);

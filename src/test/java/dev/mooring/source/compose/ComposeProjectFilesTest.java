@@ -193,6 +193,21 @@ class ComposeProjectFilesTest {
         assertThat(e).anySatisfy(m -> assertThat(m).startsWith("missing.yaml: is not a file of the project"));
     }
 
+    @Test
+    void extendsThatCopiesTooMuchIsRefusedQuickly() {
+        StringBuilder yaml = new StringBuilder("services:\n  base:\n    image: a\n    environment:\n");
+        for (int i = 0; i < 900; i++) {
+            yaml.append("      V").append(i).append(": x\n");
+        }
+        for (int i = 0; i < 200; i++) {
+            yaml.append("  s").append(i).append(": {extends: base}\n");
+        }
+        long start = System.nanoTime();
+        List<String> e = errors(() -> translate(yaml.toString(), null));
+        assertThat(e).anySatisfy(m -> assertThat(m).contains("extends copies more than 100000 values in this project"));
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms").isLessThan(2000);
+    }
+
     // ---- include
 
     @Test
