@@ -118,6 +118,19 @@ class ComposeProjectFilesTest {
                 .singleElement().asString().contains("./conf:/conf").contains("send the project as a tar");
     }
 
+    @Test
+    void aComposeFileInASubdirectoryOfACheckoutMayUseTheCheckoutsFiles() throws IOException {
+        Path checkout = project();
+        write(checkout, "conf/site.conf", "x\n");
+        Files.createDirectories(checkout.resolve("deploy"));
+        String yaml = "services: {web: {image: a, volumes: [\"../conf/site.conf:/etc/site.conf\"]}}";
+        var t = ComposeTranslator.translate("shop", yaml.getBytes(StandardCharsets.UTF_8), checkout.resolve("deploy"),
+                new ComposeTranslator.Options(Set.of(), checkout));
+        assertThat(app(t, "web").volumes.get(0).hostPath).isEqualTo(checkout.resolve("conf/site.conf").toString());
+        assertThat(errors(() -> translate(yaml, checkout.resolve("deploy")))).as("the directory alone is the project otherwise")
+                .singleElement().asString().contains("outside the project " + checkout.resolve("deploy"));
+    }
+
     // ---- extends
 
     @Test
