@@ -411,7 +411,11 @@ final class ComposeLoader {
                 problems.error(label, "cannot be read: " + e.getMessage());
                 return null;
             } catch (dev.mooring.api.ApiException e) {
-                problems.error(label, e.getMessage() + (e.errors.isEmpty() ? "" : ": " + e.errors));
+                if (e.errors.isEmpty()) {
+                    problems.error(label, e.getMessage());
+                } else {
+                    e.errors.forEach(fe -> problems.error(label + ": " + fe.field(), fe.message()));
+                }
                 return null;
             }
             parsed.put(f, cached);
