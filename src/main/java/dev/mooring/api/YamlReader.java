@@ -50,6 +50,19 @@ public final class YamlReader {
     private static final LoadSettings SETTINGS = LoadSettings.builder().setCodePointLimit(MAX_CHARS).build();
     private static final Set<String> COLLECTION_TAGS = Set.of("!", YamlScalars.PREFIX + "map", YamlScalars.PREFIX + "seq");
 
+    /** Compose's merge tags ({@code !reset}, {@code !override}), which only compose files take. */
+    public static final Set<String> MERGE_TAGS = Set.of("!reset", "!override");
+
+    /**
+     * A value a compose file tagged {@code !reset} (drop what a merge would take from the base)
+     * or {@code !override} (replace it instead of merging), kept for the merge to apply.
+     */
+    public record MergeTag(String tag, Object value) {
+        public boolean reset() {
+            return tag.equals("!reset");
+        }
+    }
+
     /** A finished value with what it weighs: values and characters it holds, and how deep it nests. */
     private record Sized(Object value, long values, long chars, int height) {
     }
@@ -58,6 +71,8 @@ public final class YamlReader {
     private static final class Open {
         final Object value;
         final String anchor;
+        /** A merge tag on this collection, or null. */
+        String tag;
         final List<Map<?, ?>> merged = new ArrayList<>();
         long values = 1;
         long chars;
@@ -80,8 +95,10 @@ public final class YamlReader {
     private long aliasValues;
     private long aliasChars;
     private Object root;
+    private final boolean mergeTags;
 
-    private YamlReader() {
+    private YamlReader(boolean mergeTags) {
+        this.mergeTags = mergeTags;
     }
 
     /**
@@ -92,10 +109,23 @@ public final class YamlReader {
      * @throws ApiException a 400 naming the limit or the syntax error, with line and column
      */
     public static List<Object> read(String text) {
+        return read(text, false);
+    }
+
+    /**
+     * The same for a compose file, which may also hold Compose's merge tags {@code !reset} and
+     * {@code !override}: each tagged value comes as a {@link MergeTag}, for the merge of
+     * {@code extends}, {@code include} and override files to apply.
+     */
+    public static List<Object> readCompose(String text) {
+        return read(text, true);
+    }
+
+    private static List<Object> read(String text, boolean mergeTags) {
         if (text.length() > MAX_CHARS) {
             throw ApiException.badRequest("the YAML has " + text.length() + " characters; at most " + MAX_CHARS + " are accepted");
         }
-        YamlReader reader = new YamlReader();
+        YamlReader reader = new YamlReader(mergeTags);
         try {
             for (Event e : new Parse(SETTINGS).parseString(text)) {
                 reader.on(e);
@@ -132,8 +162,9 @@ public final class YamlReader {
     }
 
     private void start(CollectionStartEvent e) {
-        e.getTag().filter(t -> !COLLECTION_TAGS.contains(t)).ifPresent(t -> {
-            throw refused("the YAML tag " + YamlScalars.shortTag(t) + " is not supported", e);
+        String mergeTag = e.getTag().filter(this::mergeTag).orElse(null);
+        e.getTag().filter(t -> !COLLECTION_TAGS.contains(t) && !mergeTag(t)).ifPresent(t -> {
+            throw refused(unsupportedTag(t), e);
         });
         if (expectsKey()) {
             throw refused("a mapping key must be a plain value, not a list or map", e);
@@ -142,7 +173,18 @@ public final class YamlReader {
             throw refused("the document is nested too deeply: more than " + Limits.MAX_NESTING_DEPTH + " levels", e);
         }
         Object value = e.getEventId() == Event.ID.MappingStart ? new LinkedHashMap<String, Object>() : new ArrayList<>();
-        open.push(new Open(value, anchor(e)));
+        Open o = new Open(value, anchor(e));
+        o.tag = mergeTag;
+        open.push(o);
+    }
+
+    private boolean mergeTag(String tag) {
+        return mergeTags && MERGE_TAGS.contains(tag);
+    }
+
+    private String unsupportedTag(String tag) {
+        String t = YamlScalars.shortTag(tag);
+        return "the YAML tag " + t + " is not supported" + (MERGE_TAGS.contains(t) ? " here; only compose files take Compose's merge tags !reset and !override" : "");
     }
 
     private void end(Event e) {
@@ -153,6 +195,9 @@ public final class YamlReader {
             done.merged.forEach(m -> m.forEach((k, v) -> merged.putIfAbsent((String) k, v)));
             merged.putAll(asMap(value));
             value = merged;
+        }
+        if (done.tag != null) {
+            value = new MergeTag(done.tag, value);
         }
         add(new Sized(value, done.values, done.chars, done.height), done.anchor, e);
     }
@@ -168,8 +213,14 @@ public final class YamlReader {
         }
         Object value;
         Optional<String> tag = e.getTag();
+        if (tag.isPresent() && mergeTag(tag.get())) {
+            String text = e.getValue();
+            Object inner = text.isEmpty() && e.isPlain() ? null : e.isPlain() ? YamlScalars.plain(text) : text;
+            add(new Sized(new MergeTag(tag.get(), inner), 1, text.length(), 0), anchor(e), e);
+            return;
+        }
         if (tag.isPresent() && !YamlScalars.TAGS.contains(tag.get())) {
-            throw refused("the YAML tag " + YamlScalars.shortTag(tag.get()) + " is not supported", e);
+            throw refused(unsupportedTag(tag.get()), e);
         }
         try {
             value = tag.isPresent() ? YamlScalars.tagged(tag.get(), e.getValue()) : e.isPlain() ? YamlScalars.plain(e.getValue()) : e.getValue();
@@ -248,7 +299,7 @@ public final class YamlReader {
         List<?> sources = value instanceof List<?> l ? l : java.util.Collections.singletonList(value);
         for (Object source : sources) {
             if (!(source instanceof Map<?, ?> m)) {
-                throw refused("a merge key (<<) takes a mapping or a list of mappings", e);
+                throw refused("a merge key (<<) takes a mapping or a list of mappings" + (source instanceof MergeTag ? ", not a tagged one" : ""), e);
             }
             map.merged.add(m);
         }
@@ -276,6 +327,9 @@ public final class YamlReader {
     }
 
     private static Object copy(Object value) {
+        if (value instanceof MergeTag t) {
+            return new MergeTag(t.tag(), copy(t.value()));
+        }
         if (value instanceof Map<?, ?> m) {
             Map<String, Object> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put((String) k, copy(v)));

@@ -121,6 +121,15 @@ public class Admission {
         return out;
     }
 
+    /**
+     * The namespace's compose imports ({@code data-dir/projects/<ns>}) and Git checkouts
+     * ({@code data-dir/git/<ns>}), in that order: baseline lets its Apps bind-mount a project's own
+     * files ({@link AdmissionPolicy#projectOf}), never another namespace's.
+     */
+    List<String> projectRoots(String namespace) {
+        return List.of(projectRoot.resolve("projects").resolve(namespace).toString(), projectRoot.resolve("git").resolve(namespace).toString());
+    }
+
     public Level level(String namespace) {
         return levels.getOrDefault(namespace, defaultLevel);
     }
@@ -162,7 +171,7 @@ public class Admission {
     private List<FieldError> violations(MooringResource<?, ?> r, Level level) {
         if (r instanceof App app && app.getSpec() != null) {
             return AdmissionPolicy.violations(app.getSpec(), level, allowedHostPaths, buildContexts(app.namespace()),
-                    hostRealPath(app.engineName()), HostPaths::realPath);
+                    projectRoots(app.namespace()), hostRealPath(app.engineName()), HostPaths::realPath);
         }
         if (r instanceof Volume v) {
             return AdmissionPolicy.violations(v.getSpec(), level, allowedVolumeDrivers);
@@ -187,7 +196,7 @@ public class Admission {
             return hostPath;
         }
         UnaryOperator<Path> realPath = hostRealPath(engine);
-        FieldError e = AdmissionPolicy.hostPathViolation(field, hostPath, level, allowedHostPaths, realPath);
+        FieldError e = AdmissionPolicy.hostPathViolation(field, hostPath, level, allowedHostPaths, projectRoots(namespace), realPath);
         if (e != null) {
             if (!auditOnly(namespace)) {
                 throw new HostPathRefusedException(e.field() + ": " + e.message() + " (namespace " + namespace + " enforces " + level + ")");

@@ -84,6 +84,15 @@ public final class AdmissionPolicy {
      */
     public static List<FieldError> violations(AppSpec s, Level level, List<String> allowedHostPaths, List<String> allowedBuildContexts,
                                               UnaryOperator<Path> hostRealPath, UnaryOperator<Path> contextRealPath) {
+        return violations(s, level, allowedHostPaths, allowedBuildContexts, List.of(), hostRealPath, contextRealPath);
+    }
+
+    /**
+     * The same, with the namespace's project roots: the directories under which its compose
+     * imports and Git checkouts lie ({@link #projectOf}), whose files baseline lets its Apps bind-mount.
+     */
+    public static List<FieldError> violations(AppSpec s, Level level, List<String> allowedHostPaths, List<String> allowedBuildContexts,
+                                              List<String> projectRoots, UnaryOperator<Path> hostRealPath, UnaryOperator<Path> contextRealPath) {
         List<FieldError> out = new ArrayList<>();
         if (level == Level.privileged) {
             return out;
@@ -136,7 +145,7 @@ public final class AdmissionPolicy {
                 if (m == null || m.hostPath == null) {
                     continue;
                 }
-                FieldError e = hostPathViolation("spec.volumes[" + i + "].hostPath", m.hostPath, level, allowedHostPaths, hostRealPath);
+                FieldError e = hostPathViolation("spec.volumes[" + i + "].hostPath", m.hostPath, level, allowedHostPaths, projectRoots, hostRealPath);
                 if (e != null) {
                     out.add(e);
                 }
@@ -165,6 +174,18 @@ public final class AdmissionPolicy {
      */
     public static FieldError hostPathViolation(String field, String hostPath, Level level, List<String> allowedHostPaths,
                                                UnaryOperator<Path> realPath) {
+        return hostPathViolation(field, hostPath, level, allowedHostPaths, List.of(), realPath);
+    }
+
+    /**
+     * The same, where a path inside one of the namespace's projects ({@link #projectOf}: a compose
+     * import or a Git checkout) is allowed under baseline as long as its real path stays inside that
+     * project: {@code ./nginx/nginx.conf} of an imported project is the project's own file, a link
+     * in it to {@code /etc/passwd} is not. The project's files are on Mooring's own host, so an
+     * engine whose file system Mooring cannot see ({@code realPath} is {@link #LEXICAL}) gets none.
+     */
+    public static FieldError hostPathViolation(String field, String hostPath, Level level, List<String> allowedHostPaths,
+                                               List<String> projectRoots, UnaryOperator<Path> realPath) {
         if (level == Level.privileged) {
             return null;
         }
@@ -177,6 +198,20 @@ public final class AdmissionPolicy {
                 : String.join(", ", allowedHostPaths) + " (mooring.admission.allowed-host-paths)";
         if (p == null || holdsDockerSocket(p, realPath)) {
             return new FieldError(field, b + "mounting the Docker socket (" + hostPath + " is or holds it): it is root on the host");
+        }
+        Path project = projectOf(p, projectRoots, realPath);
+        if (project != null) {
+            if (realPath == LEXICAL) {
+                return new FieldError(field, b + "host path " + hostPath + " on this engine: the project's files are on Mooring's host, "
+                        + "and an engine that does not share Mooring's file system (not a local unix:// socket) cannot mount them");
+            }
+            Path real = realPath.apply(p);
+            Path realProject = realPath.apply(project);
+            if (!real.startsWith(realProject)) {
+                return new FieldError(field, b + "host path " + hostPath + ": it resolves to " + real
+                        + " (symlinks followed), outside its project " + project + "; a project's bind mounts stay inside the project");
+            }
+            return null;
         }
         if (!under(p, allowedHostPaths, LEXICAL)) {
             return new FieldError(field, b + "host path " + hostPath + ": allowed are only paths under " + allowed);
@@ -211,6 +246,41 @@ public final class AdmissionPolicy {
         if (!real.equals(c) && !under(real, allowedBuildContexts, realPath)) {
             return new FieldError("spec.build.context", "baseline forbids building from " + context + ": it resolves to " + real
                     + " (symlinks followed)" + where);
+        }
+        return null;
+    }
+
+    private static final java.util.regex.Pattern IMPORT_DIR = java.util.regex.Pattern.compile("[0-9a-f]{16}");
+    private static final java.util.regex.Pattern COMMIT_DIR = java.util.regex.Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
+    /**
+     * The project a path (absolute, normalized) lies in, or null: a compose import
+     * {@code <projects root>/<16 hex>/} or a Git checkout {@code <git root>/<repository>/<commit>/}.
+     * Only those: the roots also hold imports under way, a repository's mirror and its ssh keys,
+     * which are not a project's files. The first root is the namespace's compose imports, the
+     * second its Git checkouts. A root is matched as written and as it resolves (a path the engine
+     * was handed at creation is already resolved).
+     */
+    static Path projectOf(Path p, List<String> projectRoots, UnaryOperator<Path> realPath) {
+        for (int r = 0; r < projectRoots.size(); r++) {
+            Path written = normalize(projectRoots.get(r));
+            if (written == null) {
+                continue;
+            }
+            Path root = p.startsWith(written) ? written : realPath.apply(written);
+            if (!p.startsWith(root)) {
+                continue;
+            }
+            Path rel = root.relativize(p);
+            boolean git = r == 1;
+            int depth = git ? 2 : 1;
+            if (rel.getNameCount() < depth || rel.toString().isEmpty()) {
+                return null;
+            }
+            if (git ? COMMIT_DIR.matcher(rel.getName(1).toString()).matches() && !rel.getName(0).toString().startsWith(".")
+                    : IMPORT_DIR.matcher(rel.getName(0).toString()).matches()) {
+                return root.resolve(rel.subpath(0, depth));
+            }
         }
         return null;
     }

@@ -180,11 +180,11 @@ class ComposeImportTest {
                   web:
                     image: mooring-test/busybox:1
                     runtime: runc
-                    profiles: [debug]
+                    frobnicate: true
                 """).post(Api.BASE + "/namespaces/" + ns + "/compose");
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.jsonPath().getList("errors.field")).containsExactlyInAnyOrder("services.web.runtime", "services.web.profiles");
+        assertThat(r.jsonPath().getList("errors.field")).containsExactlyInAnyOrder("services.web.runtime", "services.web.frobnicate");
         assertThat(Api.get(ns, "apps", "web").statusCode()).isEqualTo(404);
         assertThat(Api.get(ns, "networks", "default").statusCode()).isEqualTo(404);
 

@@ -24,6 +24,8 @@ import java.util.TreeMap;
 final class ComposeFile {
     final String namespace;
     final Path projectDir;
+    /** Where the project ends, when it is more than {@link #projectDir} (a Git checkout); null: the project directory. */
+    final Path boundary;
     final Problems problems;
     final TopLevelNetworks networks;
     final TopLevelVolumes volumes;
@@ -36,8 +38,13 @@ final class ComposeFile {
     private final Map<String, App> apps = new TreeMap<>();
 
     ComposeFile(String namespace, Path projectDir, Problems problems, Map<String, Object> file) {
+        this(namespace, projectDir, null, problems, file);
+    }
+
+    ComposeFile(String namespace, Path projectDir, Path boundary, Problems problems, Map<String, Object> file) {
         this.namespace = namespace;
         this.projectDir = projectDir;
+        this.boundary = boundary;
         this.problems = problems;
         this.file = file;
         this.networks = new TopLevelNetworks(this, section("networks", "Network"));
@@ -65,7 +72,7 @@ final class ComposeFile {
 
     void translate() {
         file.keySet().forEach(this::topLevelKey);
-        if (services.isEmpty()) {
+        if (services.isEmpty() && problems.errors.stream().noneMatch(e -> e.field().equals("services"))) {
             problems.error("services", "the compose file defines no services");
         }
         services.forEach(this::service);
@@ -83,7 +90,6 @@ final class ComposeFile {
             }
             case "version" -> problems.warn("version", "obsolete in the Compose specification; ignored");
             case "name" -> problems.ignored("name", "resources are named by service in namespace " + namespace);
-            case "include" -> problems.unsupported("include", "merge the included files into one");
             case "models" -> problems.unsupported("models", "AI models are not supported");
             default -> {
                 if (!key.startsWith("x-")) {
@@ -166,10 +172,83 @@ final class ComposeFile {
         return mooringName(service, "services." + service);
     }
 
+    /**
+     * The host path of a bind mount of {@code service} ({@code written}: the volume entry as the
+     * file has it): a relative source is a file of the project, which baseline admission lets the
+     * service mount as long as its real path (symlinks followed, as the engine will follow them)
+     * stays inside the project; an absolute one is taken as it is, for admission to judge. Null,
+     * with an error in compose terms, when the source leaves the project.
+     */
+    String bindSource(String source, String written, String service, String at) {
+        if (source.startsWith("/")) {
+            return source;
+        }
+        if (projectDir == null) {
+            problems.error(at, "the bind mount " + written + " of service " + service + " names a file of the project (" + source
+                    + "); send the project as a tar (Content-Type: application/x-tar) so its files come along");
+            return null;
+        }
+        Path root = boundary().toAbsolutePath().normalize();
+        Path p = projectDir.toAbsolutePath().normalize().resolve(source).normalize();
+        String todo = "; mount only files inside the project (copy the file into it), or use a named volume";
+        if (!p.startsWith(root)) {
+            problems.error(at, "the bind mount " + written + " of service " + service + ": " + source + " is " + p
+                    + ", outside the project " + root + todo);
+            return null;
+        }
+        Path real = realPath(p);
+        Path realRoot = realPath(root);
+        if (!real.startsWith(realRoot)) {
+            problems.error(at, "the bind mount " + written + " of service " + service + ": " + source + " resolves to " + real
+                    + " (symlinks followed), outside the project" + todo);
+            return null;
+        }
+        return p.toString();
+    }
+
+    /** The directory no path of the project may leave: the checkout's root for a compose file in a Git subdirectory, else the project. */
+    Path boundary() {
+        return boundary != null ? boundary : projectDir;
+    }
+
+    /**
+     * The real path of an absolute path (every symlink followed); for one that does not exist
+     * (yet), the real path of its longest existing ancestor with the rest appended.
+     */
+    static Path realPath(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        Path rest = null;
+        for (int links = 0; p != null; ) {
+            if (java.nio.file.Files.exists(p)) {
+                try {
+                    Path real = p.toRealPath();
+                    return rest == null ? real : real.resolve(rest).normalize();
+                } catch (java.io.IOException e) {
+                    // gone meanwhile: look above
+                }
+            } else if (java.nio.file.Files.isSymbolicLink(p) && links++ < 40) {
+                try { // a dangling link: where it leads, which does not exist yet
+                    Path target = p.getParent() == null ? java.nio.file.Files.readSymbolicLink(p) : p.getParent().resolve(java.nio.file.Files.readSymbolicLink(p));
+                    p = target.toAbsolutePath().normalize();
+                    continue;
+                } catch (java.io.IOException e) {
+                    return p;
+                }
+            }
+            Path name = p.getFileName();
+            if (name == null) {
+                break;
+            }
+            rest = rest == null ? name : name.resolve(rest);
+            p = p.getParent();
+        }
+        return path.toAbsolutePath().normalize();
+    }
+
     /** A path of the project, absolute; it must stay inside the project directory. */
     String insideProject(String relative, String at) {
         if (relative.startsWith("/")) {
-            if (projectDir != null && Path.of(relative).normalize().startsWith(projectDir.toAbsolutePath().normalize())) {
+            if (projectDir != null && Path.of(relative).normalize().startsWith(boundary().toAbsolutePath().normalize())) {
                 return Path.of(relative).normalize().toString();
             }
             problems.unsupported(at, "an absolute path (" + relative + ") outside the project; paths here are relative to the project");
@@ -179,8 +258,8 @@ final class ComposeFile {
             problems.error(at, "the relative path " + relative + " needs the project: send it as a tar (Content-Type: application/x-tar)");
             return null;
         }
-        Path root = projectDir.toAbsolutePath().normalize();
-        Path p = root.resolve(relative).normalize();
+        Path root = boundary().toAbsolutePath().normalize();
+        Path p = projectDir.toAbsolutePath().normalize().resolve(relative).normalize();
         if (!p.startsWith(root)) {
             problems.unsupported(at, relative + " leaves the project directory");
             return null;

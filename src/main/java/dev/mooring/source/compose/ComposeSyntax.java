@@ -25,12 +25,13 @@ final class ComposeSyntax {
     /**
      * The compose file as every source reads YAML ({@link YamlReader}: YAML 1.2 as Compose reads
      * it, the same limits as the REST API), one mapping, each oversized value named (a 422).
+     * Compose's merge tags {@code !reset} and {@code !override} are kept for {@link ComposeMerge}.
      *
      * @throws ApiException a 400 for a file that is not YAML, passes a limit or is not one mapping
      */
     @SuppressWarnings("unchecked")
     static Map<String, Object> document(byte[] composeYaml) {
-        List<Object> documents = YamlReader.read(new String(composeYaml, StandardCharsets.UTF_8));
+        List<Object> documents = YamlReader.readCompose(new String(composeYaml, StandardCharsets.UTF_8));
         if (documents.size() > 1) {
             throw ApiException.badRequest("a compose file is one YAML document; this one holds " + documents.size());
         }

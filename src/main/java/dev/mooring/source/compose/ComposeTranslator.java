@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a docker-compose file (Compose specification) into Mooring resources of one namespace.
@@ -36,6 +37,24 @@ public final class ComposeTranslator {
         }
     }
 
+    /**
+     * How to read a project: the {@code profiles} whose services are taken ({@code *}: all;
+     * empty: those without profiles, as {@code docker compose up}), and the directory no path may
+     * leave (null: the project directory; a Git checkout's root for a compose file in a subdirectory).
+     */
+    public record Options(Set<String> profiles, Path boundary) {
+        public static final Options DEFAULT = new Options(Set.of(), null);
+
+        public Options {
+            profiles = Set.copyOf(profiles);
+        }
+
+        /** {@code a,b} or {@code *} as a query parameter gives them. */
+        public static Options profiles(String query) {
+            return new Options(ComposeLoader.profiles(query), null);
+        }
+    }
+
     private ComposeTranslator() {
     }
 
@@ -44,12 +63,26 @@ public final class ComposeTranslator {
      *     behaviour, or a 400 for a file that is not a compose file
      */
     public static Translation translate(String namespace, byte[] composeYaml, Path projectDir) {
+        return translate(namespace, composeYaml, projectDir, Options.DEFAULT);
+    }
+
+    /**
+     * The same, with the project's files read as {@code docker compose up} reads them
+     * ({@link ComposeLoader}: override file, {@code extends}, {@code include}, {@code profiles},
+     * merge tags) before any key is translated.
+     */
+    public static Translation translate(String namespace, byte[] composeYaml, Path projectDir, Options options) {
         Map<String, Object> top = ComposeSyntax.document(composeYaml);
         Problems problems = new Problems();
         Map<String, String> vars = dotEnv(projectDir, problems);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> file = (Map<String, Object>) new Interpolation(vars, problems).apply(top, "");
-        ComposeFile compose = new ComposeFile(namespace, projectDir, problems, file);
+        Path dir = projectDir == null ? null : projectDir.toAbsolutePath().normalize();
+        Path boundary = options.boundary() != null ? options.boundary().toAbsolutePath().normalize() : dir;
+        Map<String, Object> file = new ComposeLoader(boundary, problems).load(top, dir, "the compose file", vars, options.profiles());
+        List<ApiException.FieldError> tooLarge = dev.mooring.api.ValueLimits.oversized(file);
+        if (!tooLarge.isEmpty()) {
+            throw ApiException.invalid(tooLarge);
+        }
+        ComposeFile compose = new ComposeFile(namespace, projectDir, boundary, problems, file);
         compose.translate();
         if (!problems.errors.isEmpty()) {
             throw ApiException.invalid(problems.errors);

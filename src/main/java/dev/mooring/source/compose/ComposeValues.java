@@ -87,4 +87,24 @@ final class ComposeValues {
         keyValuesNullable(v, at).forEach((k, val) -> out.put(k, val == null ? "" : val));
         return out;
     }
+
+    /**
+     * The name of an external network, volume or secret, or null when it is not external:
+     * {@code external: true} (named by {@code name}, else by its key: {@code "its key"}), or the
+     * legacy form {@code external: {name: foo}}.
+     */
+    static String external(Object external, Object name) {
+        if (external instanceof Map<?, ?> legacy) {
+            for (Object k : legacy.keySet()) {
+                if (!"name".equals(k)) {
+                    throw new IllegalArgumentException("the legacy form is external: {name: ...}; " + k + " is not one of its settings");
+                }
+            }
+            return legacy.get("name") == null ? "(its key)" : str(legacy.get("name"));
+        }
+        if (!Boolean.TRUE.equals(bool(external))) {
+            return null;
+        }
+        return name == null ? "(its key)" : str(name);
+    }
 }

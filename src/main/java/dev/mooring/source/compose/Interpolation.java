@@ -31,6 +31,9 @@ final class Interpolation {
             m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(k).startsWith("x-") ? v : apply(v, join(path, String.valueOf(k)))));
             return out;
         }
+        if (node instanceof dev.mooring.api.YamlReader.MergeTag t) {
+            return new dev.mooring.api.YamlReader.MergeTag(t.tag(), apply(t.value(), path));
+        }
         if (node instanceof List<?> l) {
             List<Object> out = new ArrayList<>();
             for (int i = 0; i < l.size(); i++) {

@@ -85,7 +85,7 @@ final class MountTranslator implements ServiceKeys {
                 }
             }
         }
-        mountSource(m, source, service, index, at);
+        mountSource(m, source, text, service, index, at);
         return m;
     }
 
@@ -103,13 +103,13 @@ final class MountTranslator implements ServiceKeys {
         longVolumeSettings(m, v, at);
         String source = v.get("source") == null ? null : str(v.get("source"));
         switch (type) {
-            case "volume" -> mountSource(m, source == null || source.isEmpty() ? null : source, service, index, at);
+            case "volume" -> mountSource(m, source == null || source.isEmpty() ? null : source, "{source: " + source + ", target: " + m.mountPath + "}", service, index, at);
             case "bind" -> {
                 if (source == null) {
                     problems.error(at + ".source", "is required for a bind mount");
                     return null;
                 }
-                m.hostPath = hostPath(source, at + ".source");
+                m.hostPath = hostPath(source, "{type: bind, source: " + source + ", target: " + m.mountPath + "}", service, at + ".source");
             }
             case "tmpfs" -> {
                 if (m.tmpfs == null) {
@@ -163,22 +163,22 @@ final class MountTranslator implements ServiceKeys {
         }
     }
 
-    private void mountSource(AppSpec.VolumeMount m, String source, String service, int index, String at) {
+    private void mountSource(AppSpec.VolumeMount m, String source, String written, String service, int index, String at) {
         if (source == null) {
             m.volume = file.volumes.anonymousVolume(service, index, at);
         } else if (source.startsWith("/") || source.startsWith(".") || source.startsWith("~")) {
-            m.hostPath = hostPath(source, at);
+            m.hostPath = hostPath(source, written, service, at);
         } else {
             m.volume = file.volumes.volume(source, at);
         }
     }
 
-    private String hostPath(String source, String at) {
+    private String hostPath(String source, String written, String service, String at) {
         if (source.startsWith("~")) {
             problems.unsupported(at, "~ (a home directory on your machine, not on the engine's host); use an absolute path");
             return null;
         }
-        return source.startsWith("/") ? source : file.insideProject(source, at);
+        return file.bindSource(source, written, service, at);
     }
 
     private void tmpfs(AppSpec s, List<?> items, String at) {

@@ -74,11 +74,16 @@ final class TopLevelNetworks {
                     case "ipam" -> ipam(spec, ComposeValues.map(v, kat), kat);
                     case "name" -> problems.ignored(kat, "the Docker network is named by Mooring");
                     case "external" -> {
-                        if (Boolean.TRUE.equals(ComposeValues.bool(v))) {
-                            problems.unsupported(kat, "Mooring joins only networks it manages; declare the network here instead");
+                        String external = ComposeValues.external(v, settings.get("name"));
+                        if (external != null) {
+                            problems.unsupported(kat, "the external network " + external + " is not Mooring's: Mooring joins only networks it manages; declare the network here instead");
                         }
                     }
-                    default -> problems.unsupported(kat, "network setting " + k);
+                    default -> {
+                        if (!k.startsWith("x-")) { // an extension, skipped as Compose skips it
+                            problems.unsupported(kat, "network setting " + k);
+                        }
+                    }
                 }
             } catch (IllegalArgumentException | ClassCastException e) {
                 problems.error(kat, e.getMessage());

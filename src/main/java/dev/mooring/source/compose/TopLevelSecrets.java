@@ -24,6 +24,7 @@ final class TopLevelSecrets {
     private final ComposeFile file;
     private final Map<String, Object> declared;
     private final Map<String, Secret> secrets = new TreeMap<>();
+    private final java.util.Set<String> externals = new java.util.HashSet<>();
 
     TopLevelSecrets(ComposeFile file, Map<String, Object> declared) {
         this.file = file;
@@ -40,10 +41,6 @@ final class TopLevelSecrets {
             file.problems.error(at, "secret " + composeName + " is not declared in the top-level secrets");
             return null;
         }
-        String name = file.mooringName(composeName, at);
-        if (name == null || secrets.containsKey(name)) {
-            return name;
-        }
         String sat = "secrets." + composeName;
         Map<String, Object> def;
         try {
@@ -51,6 +48,26 @@ final class TopLevelSecrets {
         } catch (IllegalArgumentException e) {
             file.problems.error(sat, "must be a mapping with file, environment or external");
             return null;
+        }
+        String external;
+        try {
+            external = def.containsKey("external") ? ComposeValues.external(def.get("external"), def.get("name")) : null;
+        } catch (IllegalArgumentException e) {
+            file.problems.error(sat + ".external", e.getMessage());
+            return null;
+        }
+        if (external != null && !external.equals("(its key)")) {
+            // an external secret named otherwise (external: {name: foo}, or name: foo): the Secret of that name
+            String name = file.mooringName(external, sat + ".external");
+            if (name != null && externals.add(composeName)) {
+                file.problems.warn(sat + ".external", "Secret " + name + " (" + external + ") must exist in namespace " + file.namespace
+                        + " (create it through the API)");
+            }
+            return name;
+        }
+        String name = file.mooringName(composeName, at);
+        if (name == null || secrets.containsKey(name)) {
+            return name;
         }
         def.forEach((key, value) -> setting(name, key, value, sat + "." + key));
         return name;
@@ -64,7 +81,11 @@ final class TopLevelSecrets {
                     + "use a file secret, or create Secret " + name + " through the API and mark this one external");
             case "external" -> problems.warn(at, "Secret " + name + " must exist in namespace " + file.namespace + " (create it through the API)");
             case "name" -> problems.ignored(at, "the Secret is named " + name);
-            default -> problems.unsupported(at, "secret setting " + key);
+            default -> {
+                if (!key.startsWith("x-")) { // an extension, skipped as Compose skips it
+                    problems.unsupported(at, "secret setting " + key);
+                }
+            }
         }
     }
 

@@ -82,11 +82,16 @@ final class TopLevelVolumes {
                     case "labels" -> spec.labels = ComposeValues.keyValues(v, kat);
                     case "name" -> problems.ignored(kat, "the Docker volume is named by Mooring");
                     case "external" -> {
-                        if (Boolean.TRUE.equals(ComposeValues.bool(v))) {
-                            problems.unsupported(kat, "Mooring mounts only volumes it manages; declare the volume here instead");
+                        String external = ComposeValues.external(v, settings.get("name"));
+                        if (external != null) {
+                            problems.unsupported(kat, "the external volume " + external + " is not Mooring's: Mooring mounts only volumes it manages; declare the volume here instead");
                         }
                     }
-                    default -> problems.unsupported(kat, "volume setting " + k);
+                    default -> {
+                        if (!k.startsWith("x-")) { // an extension, skipped as Compose skips it
+                            problems.unsupported(kat, "volume setting " + k);
+                        }
+                    }
                 }
             } catch (IllegalArgumentException | ClassCastException e) {
                 problems.error(kat, e.getMessage());

@@ -81,7 +81,8 @@ final class CommitManifests {
             List<MooringResource<?, ?>> found;
             try {
                 if (compose) {
-                    ComposeTranslator.Translation t = ComposeTranslator.translate(namespace, bytes, file.getParent());
+                    ComposeTranslator.Translation t = ComposeTranslator.translate(namespace, bytes, file.getParent(),
+                            new ComposeTranslator.Options(java.util.Set.of(), checkout)); // the project is the whole checkout
                     found = t.resources();
                     t.warnings().forEach(w -> warnings.add(rel + ": " + w.path() + ": " + w.message()));
                     for (MooringResource<?, ?> r : found) {

@@ -60,6 +60,7 @@ public class ComposeApi {
     @Operation(summary = "Import a docker-compose file or project (tar) as Mooring resources")
     public Response importCompose(@PathParam("ns") String ns, @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
                                   @QueryParam("format") @DefaultValue("json") String format,
+                                  @QueryParam("profiles") String profiles,
                                   @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         if (!format.equals("json") && !format.equals("yaml")) {
             throw ApiException.invalid(List.of(new ApiException.FieldError("format", "\"" + format + "\" is not json or yaml")));
@@ -72,28 +73,34 @@ public class ComposeApi {
         }
         boolean yaml = ResourceParser.isYaml(contentType) && !ProjectArchive.isGzip(body);
         if (yaml) {
-            return importFile(ns, body, dryRun, format, null);
+            return importFile(ns, body, dryRun, format, profiles, null);
         }
         return projects.locked(ns, () -> {
             projects.sweepLocked(ns); // projects no resource uses any more do not count against the quota
             ProjectArchive.Project project = ProjectArchive.unpack(body, projects.namespaceDir(ns),
                     dev.mooring.api.Quantities.bytes(maxProjectSize), maxEntries, dev.mooring.api.Quantities.bytes(namespaceQuota));
-            return importFile(ns, project.compose(), dryRun, format, project);
+            return importFile(ns, project.compose(), dryRun, format, profiles, project);
         });
     }
 
-    private Response importFile(String ns, byte[] compose, boolean dryRun, String format, ProjectArchive.Project project) {
+    private Response importFile(String ns, byte[] compose, boolean dryRun, String format, String profiles, ProjectArchive.Project project) {
         ComposeTranslator.Translation t = null;
         try {
-            t = ComposeTranslator.translate(ns, compose, project == null ? null : project.dir());
+            t = ComposeTranslator.translate(ns, compose, project == null ? null : project.dir(), ComposeTranslator.Options.profiles(profiles));
             List<Map<String, Object>> results = writer.apply(t.resources(), dryRun, "import");
+            java.time.Instant keptUntil = null;
             if (dryRun && project != null) {
-                project.discardIfCreated(); // nothing of a dry run stays; a real import unpacks to the same place
+                if (format.equals("yaml") && pointsInto(t, project.dir())) {
+                    // the YAML names the project's files: they stay (for mooring.compose.dry-run-retention), so it applies as it is
+                    keptUntil = projects.keepForDryRun(project.dir());
+                } else {
+                    project.discardIfCreated(); // nothing of a dry run stays; a real import unpacks to the same place
+                }
             }
             if (!dryRun && project != null) {
                 projects.sweepLocked(ns); // the projects this import replaced
             }
-            return format.equals("yaml") ? Response.ok(yaml(t, results, dryRun), ResourcesApi.YAML).build()
+            return format.equals("yaml") ? Response.ok(yaml(t, results, dryRun, project, keptUntil), ResourcesApi.YAML).build()
                     : Response.ok(json(t, results, dryRun, project), MediaType.APPLICATION_JSON).build();
         } catch (RuntimeException e) {
             if (project != null) {
@@ -126,8 +133,22 @@ public class ComposeApi {
     }
 
     /** Mooring YAML, one document per resource; warnings and results as comments. Secret values are never echoed. */
-    private static String yaml(ComposeTranslator.Translation t, List<Map<String, Object>> results, boolean dryRun) {
+    /** Whether an App of the translation builds from or bind-mounts a file of the project. */
+    private static boolean pointsInto(ComposeTranslator.Translation t, java.nio.file.Path dir) {
+        java.nio.file.Path root = dir.toAbsolutePath().normalize();
+        return t.resources().stream().filter(r -> r instanceof dev.mooring.api.App).map(r -> ((dev.mooring.api.App) r).getSpec()).anyMatch(s ->
+                s.build != null && s.build.context != null && java.nio.file.Path.of(s.build.context).normalize().startsWith(root)
+                        || s.volumes != null && s.volumes.stream().anyMatch(v -> v.hostPath != null && java.nio.file.Path.of(v.hostPath).normalize().startsWith(root)));
+    }
+
+    private static String yaml(ComposeTranslator.Translation t, List<Map<String, Object>> results, boolean dryRun,
+                               ProjectArchive.Project project, java.time.Instant keptUntil) {
         StringBuilder sb = new StringBuilder("# translated from docker-compose by Mooring").append(dryRun ? " (dry run: nothing stored)" : "").append('\n');
+        if (keptUntil != null) {
+            sb.append("# the project's files are kept in ").append(project.dir()).append(" until ").append(keptUntil)
+                    .append(" (mooring.compose.dry-run-retention): apply this YAML before then, and they stay as long as a resource uses them;\n")
+                    .append("# later, import the same project again (it lands in the same directory) and apply this YAML after it\n");
+        }
         for (ComposeTranslator.Warning w : t.warnings()) {
             sb.append("# warning: ").append(w.path()).append(": ").append(w.message().replace('\n', ' ')).append('\n');
         }

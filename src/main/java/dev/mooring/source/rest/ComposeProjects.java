@@ -40,6 +40,10 @@ public class ComposeProjects {
     @ConfigProperty(name = "mooring.data-dir", defaultValue = "./data")
     String dataDir;
 
+    /** How long a dry run with format=yaml keeps the project its YAML points into (ISO-8601 or 24h style). */
+    @ConfigProperty(name = "mooring.compose.dry-run-retention", defaultValue = "24h")
+    java.time.Duration dryRunRetention;
+
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /** Where the namespace's projects are unpacked. */
@@ -68,7 +72,7 @@ public class ComposeProjects {
             Set<Path> used = used(namespace);
             int removed = 0;
             for (Path project : ProjectArchive.projects(nsDir)) {
-                if (used.stream().noneMatch(u -> u.startsWith(project))) {
+                if (used.stream().noneMatch(u -> u.startsWith(project)) && !keptForDryRun(project)) {
                     ProjectArchive.remove(project);
                     removed++;
                     LOG.infof("compose project %s/%s removed: no resource uses it any more", namespace, project.getFileName());
@@ -79,6 +83,47 @@ public class ComposeProjects {
             LOG.warnf("compose projects of %s: %s", namespace, e.getMessage());
             return 0;
         }
+    }
+
+    /**
+     * Keeps a project that a dry run's YAML ({@code ?dryRun=true&format=yaml}) points into for
+     * {@code mooring.compose.dry-run-retention}, so that YAML applies as it is and runs the same;
+     * answers until when. The caller holds {@link #locked}.
+     */
+    java.time.Instant keepForDryRun(Path project) {
+        Path marker = marker(project);
+        try {
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+            }
+            java.time.Instant now = java.time.Instant.now();
+            Files.setLastModifiedTime(marker, java.nio.file.attribute.FileTime.from(now));
+            return now.plus(dryRunRetention);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot mark the project " + project.getFileName() + " as kept: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a dry run keeps the project still; a marker past the retention goes. */
+    private boolean keptForDryRun(Path project) {
+        Path marker = marker(project);
+        try {
+            if (!Files.exists(marker)) {
+                return false;
+            }
+            if (Files.getLastModifiedTime(marker).toInstant().plus(dryRunRetention).isAfter(java.time.Instant.now())) {
+                return true;
+            }
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            LOG.warnf("compose project marker %s: %s", marker, e.getMessage());
+        }
+        return false;
+    }
+
+    /** Beside the project (a dot file, which is no project): changing the tree would change nothing else. */
+    private static Path marker(Path project) {
+        return project.resolveSibling("." + project.getFileName() + ".dry-run");
     }
 
     /** Removes the namespace's unused projects. */

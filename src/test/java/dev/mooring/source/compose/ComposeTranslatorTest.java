@@ -283,14 +283,13 @@ class ComposeTranslatorTest {
                   web:
                     image: a
                     extends: {service: base}
-                    profiles: [debug]
                     network_mode: "service:db"
                     runtime: runc
                     frobnicate: true
                     healthcheck: {test: [CMD, true], bogus: 1}
                 models:
                   m: {model: ai/smollm2}
-                """, null))).containsExactlyInAnyOrder("services.web.extends", "services.web.profiles", "services.web.network_mode",
+                """, null))).containsExactlyInAnyOrder("services.web.extends", "services.web.network_mode",
                 "services.web.runtime", "services.web.frobnicate", "services.web.healthcheck.bogus", "models");
     }
 
