@@ -43,7 +43,7 @@ public final class YamlReader {
     /** The most documents of one stream, empty ones included. */
     public static final int MAX_DOCUMENTS = 1000;
     /** The most alias uses ({@code *name}) in one stream. */
-    public static final int MAX_ALIASES = 100;
+    public static final int MAX_ALIASES = 1000;
     /** The most values (scalars, lists, maps) the aliases of one stream may add, each use counted. */
     public static final int MAX_ALIAS_VALUES = 100_000;
 

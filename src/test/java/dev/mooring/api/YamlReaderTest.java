@@ -157,7 +157,7 @@ class YamlReaderTest {
     void aliasesAreCountedEachUse() {
         String within = "a: &a x\nl: [" + String.join(", ", Collections.nCopies(YamlReader.MAX_ALIASES, "*a")) + "]\n";
         assertThat((List<?>) one(within).get("l")).hasSize(YamlReader.MAX_ALIASES);
-        assertThat(refusal(within.replace("[", "[*a, "))).startsWith("the YAML uses more than 100 YAML aliases");
+        assertThat(refusal(within.replace("[", "[*a, "))).startsWith("the YAML uses more than " + YamlReader.MAX_ALIASES + " YAML aliases");
     }
 
     @Test
